@@ -61,9 +61,9 @@ export function graphCoverage(
     for (const [eventType, defs] of node.transitions) {
       if (!isUserEvent(eventType)) continue;
       allEvents.add(eventType);
-      defs.forEach((d: any, i: number) =>
-        allTransitions.add(transitionKey({ source: node, eventType: d.eventType ?? eventType }, i)),
-      );
+      defs.forEach((d: any, i: number) => {
+        allTransitions.add(transitionKey({ source: node, eventType: d.eventType ?? eventType }, i));
+      });
     }
   }
 
