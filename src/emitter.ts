@@ -13,7 +13,7 @@ export type Listener<T> = (payload: T) => void;
  * off();
  * ```
  */
-export class Emitter<TEvents extends Record<string, unknown>> {
+export class Emitter<TEvents extends object> {
   #listeners = new Map<keyof TEvents, Set<Listener<any>>>();
 
   /** Adds a listener; returns a function that removes it. */

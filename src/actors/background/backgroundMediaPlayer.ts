@@ -1,0 +1,135 @@
+import { Emitter } from '../../emitter.js';
+import { ForegroundUnavailableError } from '../../errors.js';
+import { parseValueSet, type ValueSet } from '../../valueSet.js';
+import type { MediaPlayer } from '../task/mediaPlayer.js';
+import { MessageBuffer } from '../messageBuffer.js';
+
+/** The argument of `messageReceivedFromForeground` / `messageReceivedFromBackground`. */
+export interface MediaPlayerDataReceivedEventArgs {
+  /** The ValueSet, as a plain object: `e.data.type`. */
+  readonly data: ValueSet;
+}
+
+/** How the background view reaches the rest of the task host. */
+export interface TaskViewPorts {
+  player: MediaPlayer;
+  /** Sends a validated ValueSet to the foreground (in order, exactly once). */
+  postToForeground(data: ValueSet): void;
+  /** The foreground's state as last reported by the system. */
+  foregroundState(): 'visible' | 'suspended' | 'terminated' | 'notRunning';
+  /** Whether any app's player is playing (the system answers). */
+  isMediaPlaying(): boolean;
+  /** Reports a refused or invalid incoming message (never silently dropped). */
+  reportError(error: Error): void;
+  /** Ends the task instance (BackgroundMediaPlayer.shutdown from the background). */
+  shutdown(): void;
+  /** Most messages held while no handler is registered. */
+  bufferLimit: number;
+}
+
+/**
+ * `taskInstance.backgroundMediaPlayer`: the background view. `current` is the real MediaPlayer;
+ * messages from the foreground wait in order until a `messageReceivedFromForeground` handler is
+ * registered.
+ */
+export class BackgroundMediaPlayerTaskView {
+  #ports: TaskViewPorts;
+  #events = new Emitter<{ messageReceivedFromForeground: MediaPlayerDataReceivedEventArgs }>();
+  #buffer: MessageBuffer<ValueSet>;
+
+  /** @internal */
+  constructor(ports: TaskViewPorts) {
+    this.#ports = ports;
+    this.#buffer = new MessageBuffer('foreground -> background', ports.bufferLimit);
+  }
+
+  /** The real MediaPlayer of this app. */
+  get current(): MediaPlayer {
+    return this.#ports.player;
+  }
+
+  /**
+   * Listens for messages from the foreground. Messages that arrived before the first handler are
+   * delivered to it, in order.
+   *
+   * @example
+   * ```ts
+   * bmp.on('messageReceivedFromForeground', (e) => {
+   *   if (e.data.type === 'skipNext') list.moveNext();
+   * });
+   * ```
+   */
+  on(
+    type: 'messageReceivedFromForeground',
+    listener: (e: MediaPlayerDataReceivedEventArgs) => void,
+  ): () => void {
+    if (type !== 'messageReceivedFromForeground') {
+      throw new TypeError(
+        `The background BackgroundMediaPlayer has no event \`${String(type)}\`; use 'messageReceivedFromForeground'`,
+      );
+    }
+    const off = this.#events.on(type, listener);
+    const waiting = this.#buffer.drain();
+    if (waiting.length > 0) {
+      queueMicrotask(() => {
+        for (const data of waiting) this.#events.emit(type, { data });
+      });
+    }
+    return off;
+  }
+
+  /**
+   * Sends a ValueSet to the foreground. Throws `ValueSetError` (nothing sent) when it is not a
+   * valid ValueSet, and `ForegroundUnavailableError` when the foreground is not running.
+   *
+   * @example
+   * ```ts
+   * bmp.sendMessageToForeground({ type: 'trackChanged', title: 'Intro' });
+   * ```
+   */
+  sendMessageToForeground(data: ValueSet): void {
+    const valid = parseValueSet(data);
+    const state = this.#ports.foregroundState();
+    if (state === 'terminated' || state === 'notRunning') {
+      throw new ForegroundUnavailableError(state);
+    }
+    this.#ports.postToForeground(valid);
+  }
+
+  /**
+   * Whether media is playing on the device.
+   *
+   * @example
+   * ```ts
+   * if (!bmp.isMediaPlaying()) bmp.current.play();
+   * ```
+   */
+  isMediaPlaying(): boolean {
+    return this.#ports.isMediaPlaying();
+  }
+
+  /**
+   * Shuts the background media player down: the task instance ends.
+   *
+   * @example
+   * ```ts
+   * bmp.shutdown();
+   * ```
+   */
+  shutdown(): void {
+    this.#ports.shutdown();
+  }
+
+  /** @internal A message from the foreground arrived (already validated). */
+  _deliver(data: ValueSet): void {
+    if (this.#events.listenerCount('messageReceivedFromForeground') > 0) {
+      this.#events.emit('messageReceivedFromForeground', { data });
+      return;
+    }
+    try {
+      this.#buffer.push(data);
+    } catch (error) {
+      this.#ports.reportError(error as Error);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import type { Clock } from '../../clock.js';
+import type { PlayerSnapshot } from '../task/playerSnapshot.js';
+
+/** The player's observable state before any update arrived from the task. */
+export const initialPlayerSnapshot: PlayerSnapshot = Object.freeze({
+  currentState: 'closed',
+  position: 0,
+  naturalDuration: 0,
+  volume: 1,
+  isMuted: false,
+  playbackRate: 1,
+  autoPlay: true,
+  isLoopingEnabled: false,
+  bufferingProgress: 0,
+  canSeek: false,
+  canPause: false,
+  currentItem: null,
+}) as PlayerSnapshot;
+
+/**
+ * The foreground's synchronous copy of the task's player state. Updates carry the sequence
+ * number the task gave them; an update older than the one applied is ignored, so the replica
+ * never goes back in time. While playing, `position` is projected forward from the last update
+ * on the foreground's clock (and clamped to the duration), so it never looks frozen between
+ * updates.
+ */
+export class PlayerReplica {
+  #clock: Clock;
+  #snapshot: PlayerSnapshot = initialPlayerSnapshot;
+  #seq = -1;
+  #instanceId: string | null = null;
+  #receivedAt = 0;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Sequence number of the last applied update (-1 before the first). */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** Starts over for a new task instance: the snapshot returns to the closed state. */
+  reset(instanceId: string): void {
+    this.#instanceId = instanceId;
+    this.#snapshot = initialPlayerSnapshot;
+    this.#seq = -1;
+    this.#receivedAt = this.#clock.now();
+  }
+
+  /**
+   * Applies an update; returns false (and changes nothing) when it is stale or from another
+   * instance.
+   */
+  apply(instanceId: string, seq: number, snapshot: PlayerSnapshot): boolean {
+    if (instanceId !== this.#instanceId || seq <= this.#seq) return false;
+    this.#seq = seq;
+    this.#snapshot = Object.freeze({ ...snapshot });
+    this.#receivedAt = this.#clock.now();
+    return true;
+  }
+
+  /** The current state, with `position` projected while playing. */
+  get snapshot(): PlayerSnapshot {
+    const s = this.#snapshot;
+    if (s.currentState !== 'playing') return s;
+    const elapsed = Math.max(0, this.#clock.now() - this.#receivedAt) * s.playbackRate;
+    if (elapsed === 0) return s;
+    const projected = s.position + elapsed;
+    const position = s.naturalDuration > 0 ? Math.min(projected, s.naturalDuration) : projected;
+    return Object.freeze({ ...s, position });
+  }
+}

@@ -1,0 +1,90 @@
+import type { MediaPlayerState } from '../../machines/mediaPlayer.js';
+
+/**
+ * The player's observable state as plain data. It crosses the process boundary (the foreground
+ * keeps a replica), so it holds only structured-cloneable values: no classes, no functions.
+ */
+
+/** The current item as the foreground sees it. */
+export interface PlayerSnapshotItem {
+  /** Index in the playback list (0 for a single source). */
+  index: number;
+  uri: string;
+  title?: string;
+  artist?: string;
+  albumTitle?: string;
+}
+
+/** Everything a MediaPlayer replica needs, at one instant. Times are milliseconds. */
+export interface PlayerSnapshot {
+  currentState: MediaPlayerState;
+  position: number;
+  naturalDuration: number;
+  volume: number;
+  isMuted: boolean;
+  playbackRate: number;
+  autoPlay: boolean;
+  isLoopingEnabled: boolean;
+  bufferingProgress: number;
+  canSeek: boolean;
+  canPause: boolean;
+  currentItem: PlayerSnapshotItem | null;
+}
+
+const scalarKeys = [
+  'currentState',
+  'naturalDuration',
+  'volume',
+  'isMuted',
+  'playbackRate',
+  'autoPlay',
+  'isLoopingEnabled',
+  'bufferingProgress',
+  'canSeek',
+  'canPause',
+] as const satisfies ReadonlyArray<keyof PlayerSnapshot>;
+
+/**
+ * Whether two snapshots are equal in everything but `position` (which moves on its own while
+ * playing, so a change of it alone is no reason to publish).
+ *
+ * @example
+ * ```ts
+ * if (!sameSnapshotIgnoringPosition(last, next)) publish(next);
+ * ```
+ */
+export function sameSnapshotIgnoringPosition(a: PlayerSnapshot, b: PlayerSnapshot): boolean {
+  if (scalarKeys.some((k) => a[k] !== b[k])) return false;
+  const x = a.currentItem;
+  const y = b.currentItem;
+  if (x === null || y === null) return x === y;
+  return (
+    x.index === y.index &&
+    x.uri === y.uri &&
+    x.title === y.title &&
+    x.artist === y.artist &&
+    x.albumTitle === y.albumTitle
+  );
+}
+
+/**
+ * Reads the snapshot item metadata out of a source's custom properties: the string values of
+ * `title`, `artist` and `albumTitle`.
+ *
+ * @example
+ * ```ts
+ * snapshotItem(0, source.uri, source.customProperties); // { index: 0, uri, title: 'Intro' }
+ * ```
+ */
+export function snapshotItem(
+  index: number,
+  uri: string,
+  properties: ReadonlyMap<string, unknown>,
+): PlayerSnapshotItem {
+  const item: PlayerSnapshotItem = { index, uri };
+  for (const key of ['title', 'artist', 'albumTitle'] as const) {
+    const value = properties.get(key);
+    if (typeof value === 'string') item[key] = value;
+  }
+  return item;
+}
