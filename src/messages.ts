@@ -15,6 +15,17 @@ export type MessageDefinitions = Record<string, z.ZodType<Record<string, unknown
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
+/** Drops index signatures (`z.object({})` outputs `Record<string, never>`) and `type`. */
+type KnownFields<T> = {
+  [K in keyof T as string extends K
+    ? never
+    : number extends K
+      ? never
+      : K extends 'type'
+        ? never
+        : K]: T[K];
+};
+
 /** A message set built by {@link defineMessages}. */
 export interface MessageSet<TDefs extends MessageDefinitions> {
   /** The message types, in definition order. */
@@ -47,7 +58,7 @@ export type AnyMessageSet = MessageSet<any>;
 type DefinitionsOf<M> = M extends MessageSet<infer D> ? D : never;
 
 type MessageFrom<TDefs extends MessageDefinitions, K extends keyof TDefs = keyof TDefs> = {
-  [P in K & string]: Simplify<{ type: P } & Omit<z.output<TDefs[P]>, 'type'>>;
+  [P in K & string]: Simplify<{ type: P } & KnownFields<z.output<TDefs[P]>>>;
 }[K & string];
 
 /** Fields may be left out when the schema accepts an empty object. */
@@ -70,7 +81,7 @@ export type MessageOfType<M extends AnyMessageSet, K extends MessageTypeOf<M>> =
 
 /** What a sender passes for a type: the schema's input without `type`. */
 export type MessageFields<M extends AnyMessageSet, K extends MessageTypeOf<M>> = Simplify<
-  Omit<z.input<DefinitionsOf<M>[K]>, 'type'>
+  KnownFields<z.input<DefinitionsOf<M>[K]>>
 >;
 
 /** Options of {@link defineMessages}. */
@@ -112,13 +123,14 @@ export function defineMessages<const TDefs extends MessageDefinitions>(
 ): MessageSet<TDefs> {
   const schemas = new Map<string, z.ZodType<Record<string, unknown>, any>>();
   for (const type of Object.keys(definitions)) {
-    const schema = definitions[type];
-    if (!(schema instanceof z.ZodType)) {
+    const schema = definitions[type] as MessageDefinitions[string] | undefined;
+    if (!schema || typeof schema.safeParse !== 'function') {
       throw new TypeError(
         `Message \`${type}\` must be defined by a zod schema, got \`${String(schema)}\``,
       );
     }
-    if (schema instanceof z.ZodObject && 'type' in schema.shape) {
+    const shape = (schema as { shape?: unknown }).shape;
+    if (typeof shape === 'object' && shape !== null && Object.hasOwn(shape, 'type')) {
       throw new TypeError(
         `Message \`${type}\` must not declare a \`type\` field: it is added from the message name`,
       );

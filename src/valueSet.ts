@@ -107,6 +107,8 @@ function describe(value: unknown): string {
       try {
         const proto = Object.getPrototypeOf(value);
         const name = proto?.constructor?.name;
+        if (name === 'Object')
+          return 'an object with another prototype (Object.create, or a realm)';
         if (typeof name === 'string' && name !== '') return `an instance of ${name}`;
       } catch {
         // fall through: describe it by its tag
@@ -337,9 +339,9 @@ const schemaCache = new WeakMap<object, z.ZodType<ValueSet>>();
 
 /**
  * The zod schema of a ValueSet under `limits` (missing limits take their defaults). The schema is
- * built once per limits object and cached, so pass the same object on a hot path. It accepts the
- * value unchanged (no copy) and reports the first rule broken as one issue with its path; issues
- * about a limit carry `params: { limit, maximum }`.
+ * built once per limits object and cached, so pass the same object on a hot path and do not
+ * change it afterwards. It accepts the value unchanged (no copy) and reports the first rule broken
+ * as one issue with its path; issues about a limit carry `params: { limit, maximum }`.
  *
  * @example
  * ```ts

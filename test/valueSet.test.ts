@@ -70,7 +70,9 @@ describe('parseValueSet accepts', () => {
   });
 
   it('keys that only look dangerous', () => {
-    expect(() => parseValueSet({ proto: 1, __proto: 2, Constructor: 3, prototypes: 4 })).not.toThrow();
+    expect(() =>
+      parseValueSet({ proto: 1, __proto: 2, Constructor: 3, prototypes: 4 }),
+    ).not.toThrow();
   });
 });
 
@@ -102,6 +104,7 @@ describe('parseValueSet refuses, naming the path', () => {
     ['a boxed string', new String('x'), /instance of String/],
     ['an invalid Date', new Date(Number.NaN), /got `Invalid Date`/],
     ['a fake Date', Object.create(Date.prototype), /only inherits from Date/],
+    ['an object with a custom prototype', Object.create({ a: 1 }), /another prototype/],
     ['an Array subclass', new (class List extends Array {})(), /instance of List/],
   ];
   for (const [name, bad, message] of badValues) {
@@ -169,7 +172,9 @@ describe('parseValueSet refuses, naming the path', () => {
   });
 
   it('paths with keys that are not identifiers', () => {
-    expect(pathOf(refusal({ 'user.name': { 'a b': [undefined] } }))).toBe('["user.name"]["a b"][0]');
+    expect(pathOf(refusal({ 'user.name': { 'a b': [undefined] } }))).toBe(
+      '["user.name"]["a b"][0]',
+    );
   });
 
   it('cycles, through the depth limit', () => {
@@ -206,11 +211,12 @@ describe('limits, at the boundary and one past it', () => {
   it('maxDepth counts arrays as levels', () => {
     expect(() => parseValueSet(nested(7, []))).not.toThrow();
     const error = refusal(nested(7, [[]]));
-    expect(pathOf(error)).toBe('k.k.k.k.k.k.k.leaf[0]');
+    expect(pathOf(error)).toBe('k.k.k.k.k.k.leaf[0]');
   });
 
   it('maxKeys: 1024 keys pass, 1025 fail at that object', () => {
-    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    const keys = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
     expect(() => parseValueSet({ inner: keys(1024) })).not.toThrow();
     const error = refusal({ inner: keys(1025) });
     expect(error.message).toMatch(/Object has 1025 keys, more than maxKeys \(1024\)/);
@@ -227,7 +233,9 @@ describe('limits, at the boundary and one past it', () => {
     expect(() => parseValueSet({ s: '😀'.repeat(32_768) })).not.toThrow();
     expect(() => parseValueSet({ s: `${'😀'.repeat(32_768)}x` })).toThrow(ValueSetError);
     const error = refusal({ list: ['ok', 'y'.repeat(65_537)] });
-    expect(error.message).toMatch(/String of 65537 UTF-16 code units is longer than maxStringLength \(65536\): `y{40}…`/);
+    expect(error.message).toMatch(
+      /String of 65537 UTF-16 code units is longer than maxStringLength \(65536\): `y{40}…`/,
+    );
     expect(pathOf(error)).toBe('list[1]');
   });
 
@@ -271,14 +279,21 @@ describe('limits, at the boundary and one past it', () => {
 
   it('limit issues carry the limit name and maximum', () => {
     const issue = (refusal({ a: 'abcd' }, { maxStringLength: 3 }).cause as z.ZodError).issues[0];
-    expect(issue).toMatchObject({ code: 'custom', params: { limit: 'maxStringLength', maximum: 3 } });
+    expect(issue).toMatchObject({
+      code: 'custom',
+      params: { limit: 'maxStringLength', maximum: 3 },
+    });
   });
 
   it('bad limits are a TypeError quoting the value', () => {
-    expect(() => resolveValueSetLimits({ maxDepth: 0 })).toThrow(/`maxDepth` must be an integer from 1 to 1000, got `0`/);
+    expect(() => resolveValueSetLimits({ maxDepth: 0 })).toThrow(
+      /`maxDepth` must be an integer from 1 to 1000, got `0`/,
+    );
     expect(() => resolveValueSetLimits({ maxDepth: 1001 })).toThrow(TypeError);
     expect(() => valueSetSchema({ maxKeys: 1.5 })).toThrow(/got `1.5`/);
-    expect(() => parseValueSet({}, { maxBytes: Number.POSITIVE_INFINITY })).toThrow(/got `Infinity`/);
+    expect(() => parseValueSet({}, { maxBytes: Number.POSITIVE_INFINITY })).toThrow(
+      /got `Infinity`/,
+    );
   });
 });
 
