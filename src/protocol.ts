@@ -131,20 +131,31 @@ export const LifecycleNoticeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deferralCompleted') }),
   z.object({ type: z.literal('canceled'), reason: CancellationReasonSchema }),
   z.object({ type: z.literal('completed') }),
-  z.object({
-    type: z.literal('taskError'),
-    name: z.string(),
-    message: z.string(),
-    code: z.string().optional(),
-  }),
+  /** The task failed (its module did not load, `run` threw): `error` has name, message, code. */
+  z.object({ type: z.literal('taskError'), error: SerializedErrorSchema }),
+  /** An error the task survived, reported to the foreground. */
+  z.object({ type: z.literal('taskWarning'), error: SerializedErrorSchema }),
+  /** The task asked to be shut down. */
+  z.object({ type: z.literal('shutdownRequested') }),
 ]);
 /** A task lifecycle notice. */
 export type LifecycleNotice = z.infer<typeof LifecycleNoticeSchema>;
+
+/** Foreground app states as the task sees them. */
+export const ForegroundStateSchema = z.enum(['visible', 'suspended', 'terminated', 'notRunning']);
 
 /** Commands from the foreground (or the system on its side) to the task. */
 export const ControlCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), reason: CancellationReasonSchema }),
   z.object({ type: z.literal('shutdown') }),
+  /** The system has seen the task complete: release everything and say `completed`. */
+  z.object({ type: z.literal('complete') }),
+  /** What the task may ask about the system: foreground state, other media playing. */
+  z.object({
+    type: z.literal('systemState'),
+    foreground: ForegroundStateSchema,
+    otherMediaPlaying: z.boolean(),
+  }),
   z.object({ type: z.literal('press'), button: SmtcButtonSchema }),
   z.object({
     type: z.literal('playbackPositionChangeRequested'),
@@ -342,7 +353,10 @@ const describe = (data: unknown): string => {
  * //   → at seq
  * ```
  */
-export function parseEnvelope(data: unknown, options: ParseEnvelopeOptions = {}): ParseEnvelopeResult {
+export function parseEnvelope(
+  data: unknown,
+  options: ParseEnvelopeOptions = {},
+): ParseEnvelopeResult {
   if (isPlainObject(data) && 'v' in data && data.v !== PROTOCOL_VERSION) {
     return {
       ok: false,
@@ -510,13 +524,21 @@ export function toInspectRecord(event: InspectionEvent): InspectRecord {
     _parent?: { sessionId?: string };
     getSnapshot?: () => unknown;
   };
-  const record: InspectRecord = { type: event.type, sessionId: ref.sessionId, rootId: event.rootId };
+  const record: InspectRecord = {
+    type: event.type,
+    sessionId: ref.sessionId,
+    rootId: event.rootId,
+  };
   const parentId = ref._parent?.sessionId;
   if (parentId !== undefined) record.parentId = parentId;
   switch (event.type) {
     case '@xstate.actor':
       if (ref.id !== undefined) record.name = ref.id;
-      record.snapshot = toJsonValue(ref.getSnapshot?.());
+      try {
+        record.snapshot = toJsonValue(ref.getSnapshot?.());
+      } catch {
+        // an actor announced from its constructor has no snapshot yet
+      }
       break;
     case '@xstate.event':
       if (event.sourceRef) record.sourceId = event.sourceRef.sessionId;

@@ -1,4 +1,4 @@
-import { assign, emit, type SnapshotFrom, setup } from 'xstate';
+import { assign, emit, enqueueActions, not, type SnapshotFrom, setup, stateIn } from 'xstate';
 import type { MediaPlayerErrorKind } from '../errors.js';
 
 /**
@@ -149,7 +149,7 @@ const closedMedia = {
 } as const;
 
 const stateChanged = (state: MediaPlayerState) =>
-  emit({ type: 'currentStateChanged', state } as const);
+  ({ type: 'emitState', params: { state } }) as const;
 
 /**
  * The MediaPlayer statechart (id `'mediaPlayer'`). See the module comment for the contract.
@@ -188,7 +188,9 @@ export const mediaPlayerMachine = setup({
     isNewVolume: ({ context, event }) =>
       event.type === 'SET_VOLUME' && isVolume(event.volume) && event.volume !== context.volume,
     isNewMuted: ({ context, event }) =>
-      event.type === 'SET_MUTED' && typeof event.muted === 'boolean' && event.muted !== context.isMuted,
+      event.type === 'SET_MUTED' &&
+      typeof event.muted === 'boolean' &&
+      event.muted !== context.isMuted,
     isNewRate: ({ context, event }) =>
       event.type === 'SET_RATE' && isRate(event.rate) && event.rate !== context.playbackRate,
     isBoolean: ({ event }) =>
@@ -202,7 +204,12 @@ export const mediaPlayerMachine = setup({
   actions: {
     assignSource: assign(({ event }) => {
       if (event.type !== 'SET_SOURCE') return {};
-      return { ...closedMedia, source: event.source ?? null, error: null, playRequested: !!event.play };
+      return {
+        ...closedMedia,
+        source: event.source ?? null,
+        error: null,
+        playRequested: !!event.play,
+      };
     }),
     clearSource: assign({ ...closedMedia, source: null, error: null }),
     assignOpened: assign(({ event }) => {
@@ -241,8 +248,18 @@ export const mediaPlayerMachine = setup({
       const max = context.naturalDuration > 0 ? context.naturalDuration : Number.POSITIVE_INFINITY;
       return { type: 'seekTo', position: clamp(wanted, 0, max), reason: 'seek' } as const;
     }),
-    bufferingStarted: [assign({ bufferingProgress: 0 }), emit({ type: 'bufferingStarted' } as const)],
-    bufferingEnded: [assign({ bufferingProgress: 1 }), emit({ type: 'bufferingEnded' } as const)],
+    emitState: emit((_, params: { state: MediaPlayerState }) => ({
+      type: 'currentStateChanged' as const,
+      state: params.state,
+    })),
+    bufferingStarted: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ bufferingProgress: 0 });
+      enqueue.emit({ type: 'bufferingStarted' });
+    }),
+    bufferingEnded: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ bufferingProgress: 1 });
+      enqueue.emit({ type: 'bufferingEnded' });
+    }),
   },
 }).createMachine({
   id: 'mediaPlayer',
@@ -253,7 +270,11 @@ export const mediaPlayerMachine = setup({
       { guard: 'hasSource', target: '.opening', actions: 'assignSource' },
       { target: '.closed', actions: 'clearSource' },
     ],
-    FAILED: { target: '.closed', actions: ['assignFailure', 'emitFailed'] },
+    FAILED: {
+      guard: not(stateIn('#mediaPlayer.closed')),
+      target: '.closed',
+      actions: ['assignFailure', 'emitFailed'],
+    },
     SEEK: { guard: 'canSeekTo', actions: ['clearEnded', 'seek'] },
     SEEK_COMPLETED: { actions: emit({ type: 'seekCompleted' } as const) },
     BUFFERING_PROGRESS: {
@@ -266,14 +287,20 @@ export const mediaPlayerMachine = setup({
     SET_VOLUME: {
       guard: 'isNewVolume',
       actions: [
-        assign({ volume: ({ event, context }) => (event.type === 'SET_VOLUME' ? event.volume : context.volume) }),
+        assign({
+          volume: ({ event, context }) =>
+            event.type === 'SET_VOLUME' ? event.volume : context.volume,
+        }),
         emit({ type: 'volumeChanged' } as const),
       ],
     },
     SET_MUTED: {
       guard: 'isNewMuted',
       actions: [
-        assign({ isMuted: ({ event, context }) => (event.type === 'SET_MUTED' ? event.muted : context.isMuted) }),
+        assign({
+          isMuted: ({ event, context }) =>
+            event.type === 'SET_MUTED' ? event.muted : context.isMuted,
+        }),
         emit({ type: 'volumeChanged' } as const),
       ],
     },
@@ -281,9 +308,13 @@ export const mediaPlayerMachine = setup({
       guard: 'isNewRate',
       actions: [
         assign({
-          playbackRate: ({ event, context }) => (event.type === 'SET_RATE' ? event.rate : context.playbackRate),
+          playbackRate: ({ event, context }) =>
+            event.type === 'SET_RATE' ? event.rate : context.playbackRate,
         }),
-        emit(({ context }) => ({ type: 'mediaPlayerRateChanged', newRate: context.playbackRate }) as const),
+        emit(
+          ({ context }) =>
+            ({ type: 'mediaPlayerRateChanged', newRate: context.playbackRate }) as const,
+        ),
       ],
     },
     SET_LOOPING: {
@@ -296,7 +327,8 @@ export const mediaPlayerMachine = setup({
     SET_AUTOPLAY: {
       guard: 'isBoolean',
       actions: assign({
-        autoPlay: ({ event, context }) => (event.type === 'SET_AUTOPLAY' ? event.enabled : context.autoPlay),
+        autoPlay: ({ event, context }) =>
+          event.type === 'SET_AUTOPLAY' ? event.enabled : context.autoPlay,
       }),
     },
   },
@@ -304,7 +336,6 @@ export const mediaPlayerMachine = setup({
     closed: {
       entry: stateChanged('closed'),
       on: {
-        FAILED: {},
         SET_SOURCE: [
           { guard: 'hasSource', target: 'opening', actions: 'assignSource' },
           { actions: 'clearSource' },
@@ -336,7 +367,11 @@ export const mediaPlayerMachine = setup({
       entry: stateChanged('buffering'),
       on: {
         BUFFERING_ENDED: { target: 'playing', actions: 'bufferingEnded' },
-        PAUSE: { guard: 'canPauseNow', target: 'paused', actions: ['pauseOutput', 'bufferingEnded'] },
+        PAUSE: {
+          guard: 'canPauseNow',
+          target: 'paused',
+          actions: ['pauseOutput', 'bufferingEnded'],
+        },
         STOP: { target: 'stopped', actions: ['pauseOutput', 'rewindForStop', 'bufferingEnded'] },
       },
     },
@@ -348,7 +383,10 @@ export const mediaPlayerMachine = setup({
         STOP: { target: 'stopped', actions: ['pauseOutput', 'rewindForStop'] },
         ENDED: [
           { guard: 'isLooping', actions: ['rewindForLoop', 'startOutput'] },
-          { target: 'paused', actions: ['markEnded', 'pauseOutput', emit({ type: 'mediaEnded' } as const)] },
+          {
+            target: 'paused',
+            actions: ['markEnded', 'pauseOutput', emit({ type: 'mediaEnded' } as const)],
+          },
         ],
       },
     },
@@ -356,7 +394,11 @@ export const mediaPlayerMachine = setup({
       entry: stateChanged('paused'),
       on: {
         PLAY: [
-          { guard: 'isAtEnd', target: 'playing', actions: ['clearEnded', 'rewindForRestart', 'startOutput'] },
+          {
+            guard: 'isAtEnd',
+            target: 'playing',
+            actions: ['clearEnded', 'rewindForRestart', 'startOutput'],
+          },
           { target: 'playing', actions: 'startOutput' },
         ],
         STOP: { target: 'stopped', actions: ['clearEnded', 'rewindForStop'] },

@@ -204,9 +204,13 @@ export function planMove(ctx: PlaybackListContext, event: PlaybackListEvent): Mo
     case 'START':
       return current >= 0 ? null : { newIndex: firstIndex(ctx), reason: 'initialItem' };
     case 'MOVE_NEXT':
-      return { newIndex: current < 0 ? firstIndex(ctx) : nextIndexAfter(ctx), reason: 'appRequested' };
+      return {
+        newIndex: current < 0 ? firstIndex(ctx) : nextIndexAfter(ctx),
+        reason: 'appRequested',
+      };
     case 'MOVE_PREVIOUS': {
-      const newIndex = current < 0 ? (ctx.order[ctx.order.length - 1] ?? -1) : previousIndexBefore(ctx);
+      const newIndex =
+        current < 0 ? (ctx.order[ctx.order.length - 1] ?? -1) : previousIndexBefore(ctx);
       return newIndex === current ? null : { newIndex, reason: 'appRequested' };
     }
     case 'MOVE_TO':
@@ -251,7 +255,11 @@ function validMoved(moved: unknown, count: number, oldCount: number): moved is n
  * The context after an `ITEMS_CHANGED`: indexes renumbered, the current and starting items
  * followed to their new places. Pure.
  */
-export function remapItems(ctx: PlaybackListContext, count: number, moved?: readonly number[]): Remap {
+export function remapItems(
+  ctx: PlaybackListContext,
+  count: number,
+  moved?: readonly number[],
+): Remap {
   const n = Number.isInteger(count) && count > 0 ? count : 0;
   const map = validMoved(moved, n, ctx.itemCount)
     ? moved
@@ -324,7 +332,8 @@ export const playbackListMachine = setup({
     becomesEmpty: ({ context, event }) =>
       remapItems(context, itemsEvent(event).count, itemsEvent(event).moved).itemCount === 0,
     currentRemovedToEnd: ({ context, event }) =>
-      remapItems(context, itemsEvent(event).count, itemsEvent(event).moved).replaced?.newIndex === -1,
+      remapItems(context, itemsEvent(event).count, itemsEvent(event).moved).replaced?.newIndex ===
+      -1,
     isBoolean: ({ event }) =>
       (event.type === 'SET_AUTO_REPEAT' || event.type === 'SET_SHUFFLE') &&
       typeof event.enabled === 'boolean',
@@ -353,7 +362,8 @@ export const playbackListMachine = setup({
       const { count, moved } = itemsEvent(event);
       const { replaced, ...next } = remapItems(context, count, moved);
       enqueue.assign({ ...next, failedInRow: replaced ? 0 : context.failedInRow });
-      if (replaced) enqueue.emit({ type: 'currentItemChanged', ...replaced, reason: 'appRequested' });
+      if (replaced)
+        enqueue.emit({ type: 'currentItemChanged', ...replaced, reason: 'appRequested' });
     }),
     resetFailures: assign({ failedInRow: 0 }),
     setAutoRepeat: assign({
@@ -364,7 +374,8 @@ export const playbackListMachine = setup({
       if (event.type !== 'SET_SHUFFLE') return {};
       const seed =
         typeof event.seed === 'number' && Number.isFinite(event.seed) ? event.seed : context.seed;
-      if (!event.enabled) return { shuffleEnabled: false, seed, order: identity(context.itemCount) };
+      if (!event.enabled)
+        return { shuffleEnabled: false, seed, order: identity(context.itemCount) };
       const first = context.currentIndex >= 0 ? context.currentIndex : context.startingIndex;
       const shuffleOrder = shuffledOrder(context.itemCount, seed, first);
       return { shuffleEnabled: true, seed, shuffleOrder, order: shuffleOrder };

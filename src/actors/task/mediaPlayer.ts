@@ -15,8 +15,16 @@ import {
   type MediaPlaybackItem,
   type MediaSource,
 } from './mediaSource.js';
-import { type PlayerSnapshot, sameSnapshotIgnoringPosition, snapshotItem } from './playerSnapshot.js';
-import { type CurrentItemChangedEvent, isMediaPlaybackList, type MediaPlaybackList } from './playbackList.js';
+import {
+  type CurrentItemChangedEvent,
+  isMediaPlaybackList,
+  type MediaPlaybackList,
+} from './playbackList.js';
+import {
+  type PlayerSnapshot,
+  sameSnapshotIgnoringPosition,
+  snapshotItem,
+} from './playerSnapshot.js';
 
 /** Brand of {@link MediaPlayer} objects. */
 export const mediaPlayerBrand: unique symbol = Symbol.for('backbeat.MediaPlayer');
@@ -137,11 +145,13 @@ export class MediaPlayer {
   constructor(options: MediaPlayerOptions) {
     const audio = options?.audio;
     if (!audio || typeof audio.open !== 'function') {
-      throw new TypeError(`MediaPlayer needs an audio adapter with open(), got \`${String(audio)}\``);
+      throw new TypeError(
+        `MediaPlayer needs an audio adapter with open(), got \`${String(audio)}\``,
+      );
     }
     this.#audio = audio;
     this.#clock = options.clock ?? systemClock;
-    this.#actor = createActor(mediaPlayerMachine, { clock: this.#clock });
+    this.#actor = createActor(mediaPlayerMachine, { clock: this.#clock, input: {} });
     this.#actor.on('*', (e) => this.#pending.push(e));
     this.#actor.subscribe(() => this.#flush());
     this.#actor.start();
@@ -307,7 +317,9 @@ export class MediaPlayer {
     this.#assertLive('seek');
     checkType('position', ms, 'number');
     if (!Number.isFinite(ms)) {
-      throw new RangeError(`MediaPlayer.position must be a finite number of ms, got \`${String(ms)}\``);
+      throw new RangeError(
+        `MediaPlayer.position must be a finite number of ms, got \`${String(ms)}\``,
+      );
     }
     this.#actor.send({ type: 'SEEK', position: ms });
   }
@@ -461,7 +473,9 @@ export class MediaPlayer {
   #wantsPlay(): boolean {
     const s = this.#actor.getSnapshot();
     return (
-      s.matches('playing') || s.matches('buffering') || (s.matches('opening') && s.context.playRequested)
+      s.matches('playing') ||
+      s.matches('buffering') ||
+      (s.matches('opening') && s.context.playRequested)
     );
   }
 

@@ -76,7 +76,9 @@ export class MediaSource {
   static createFromUri(uri: string | URL): MediaSource {
     const text = uri instanceof URL ? uri.href : uri;
     if (typeof text !== 'string') {
-      throw new TypeError(`MediaSource.createFromUri expects a URI string or URL, got \`${String(uri)}\``);
+      throw new TypeError(
+        `MediaSource.createFromUri expects a URI string or URL, got \`${String(uri)}\``,
+      );
     }
     let href: string;
     try {

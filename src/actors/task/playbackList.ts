@@ -222,7 +222,9 @@ export interface MediaPlaybackListOptions {
 
 function checkItem(value: unknown): MediaPlaybackItem {
   if (!isMediaPlaybackItem(value)) {
-    throw new TypeError(`MediaPlaybackList.items accepts MediaPlaybackItem objects, got \`${String(value)}\``);
+    throw new TypeError(
+      `MediaPlaybackList.items accepts MediaPlaybackItem objects, got \`${String(value)}\``,
+    );
   }
   return value;
 }
@@ -267,7 +269,9 @@ export class MediaPlaybackList {
   constructor(options: MediaPlaybackListOptions = {}) {
     const seed = options.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
     if (!Number.isFinite(seed)) {
-      throw new TypeError(`MediaPlaybackList seed must be a finite number, got \`${String(seed)}\``);
+      throw new TypeError(
+        `MediaPlaybackList seed must be a finite number, got \`${String(seed)}\``,
+      );
     }
     this.items = createObservableList(checkItem);
     this.items.onChanged(() => this.#onItemsChanged());
@@ -294,7 +298,10 @@ export class MediaPlaybackList {
     return this.#actor.getSnapshot().context.autoRepeatEnabled;
   }
   set autoRepeatEnabled(enabled: boolean) {
-    this.#actor.send({ type: 'SET_AUTO_REPEAT', enabled: checkBoolean('autoRepeatEnabled', enabled) });
+    this.#actor.send({
+      type: 'SET_AUTO_REPEAT',
+      enabled: checkBoolean('autoRepeatEnabled', enabled),
+    });
   }
 
   /** Plays the items in the shuffled order. Switching it on reshuffles, current item first. */
@@ -342,7 +349,9 @@ export class MediaPlaybackList {
   set startingItem(item: MediaPlaybackItem | null) {
     const index = item === null ? -1 : this.items.indexOf(item);
     if (item !== null && index < 0) {
-      throw new RangeError(`startingItem must be an item of the list or null, got \`${String(item)}\``);
+      throw new RangeError(
+        `startingItem must be an item of the list or null, got \`${String(item)}\``,
+      );
     }
     this.#actor.send({ type: 'SET_STARTING_ITEM', index });
   }
@@ -353,7 +362,9 @@ export class MediaPlaybackList {
   }
   set maxPrefetchTime(ms: number | null) {
     if (ms !== null && !(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) {
-      throw new RangeError(`maxPrefetchTime must be a number of ms >= 0 or null, got \`${String(ms)}\``);
+      throw new RangeError(
+        `maxPrefetchTime must be a number of ms >= 0 or null, got \`${String(ms)}\``,
+      );
     }
     this.#maxPrefetchTime = ms;
   }

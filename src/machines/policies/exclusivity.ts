@@ -53,6 +53,7 @@ export const exclusivityMachine = setup({
   guards: {
     isDisabled: ({ context }) => !context.enabled,
     isHolder: ({ context, event }) => event.appId === context.holder,
+    isOtherApp: ({ context, event }) => event.appId !== context.holder,
   },
   actions: {
     take: assign({ holder: ({ event }) => event.appId }),
@@ -81,10 +82,7 @@ export const exclusivityMachine = setup({
     held: {
       description: 'One app holds background audio.',
       on: {
-        TASK_STARTED: [
-          { guard: 'isHolder' },
-          { actions: ['cancelHolder', 'take'] },
-        ],
+        TASK_STARTED: { guard: 'isOtherApp', actions: ['cancelHolder', 'take'] },
         TASK_ENDED: { guard: 'isHolder', target: 'free', actions: 'release' },
       },
     },

@@ -44,6 +44,13 @@ function isInactive(context: InactivityTimeoutContext): boolean {
   return !context.foregroundVisible && !context.playing;
 }
 
+/** How every live state takes the facts; `ended` takes none. */
+const facts = {
+  FOREGROUND_VISIBLE: { actions: 'recordVisibility' },
+  PLAYING: { actions: 'recordPlaying' },
+  TASK_ENDED: { target: 'ended' },
+} as const;
+
 /**
  * The inactivity timeout sub-policy for one app's background task. The task is inactive
  * while the foreground is not visible (suspended or terminated) AND the player is not
@@ -117,17 +124,14 @@ export const inactivityTimeoutMachine = setup({
     };
   },
   initial: 'watching',
-  on: {
-    FOREGROUND_VISIBLE: { actions: 'recordVisibility' },
-    PLAYING: { actions: 'recordPlaying' },
-    TASK_ENDED: '.ended',
-  },
   states: {
     disabled: {
       description: 'The device does not time out inactive tasks.',
+      on: facts,
     },
     watching: {
       description: 'The task is active: the foreground is visible or the player is playing.',
+      on: facts,
       always: [
         { guard: 'isDisabled', target: 'disabled' },
         { guard: 'isInactive', target: 'counting' },
@@ -135,6 +139,7 @@ export const inactivityTimeoutMachine = setup({
     },
     counting: {
       description: 'The task is inactive; the timer runs.',
+      on: facts,
       always: { guard: 'isActive', target: 'watching' },
       after: {
         inactivityTimeout: { target: 'expired', actions: 'cancelIdleTask' },
@@ -142,6 +147,7 @@ export const inactivityTimeoutMachine = setup({
     },
     expired: {
       description: 'The timer ran out and the task was told to cancel (idleTask).',
+      on: facts,
     },
     ended: {
       description: 'The task is gone; nothing more to watch.',

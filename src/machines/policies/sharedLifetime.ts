@@ -67,22 +67,22 @@ export const sharedLifetimeMachine = setup({
   id: 'sharedLifetime',
   context: ({ input }) => ({ enabled: input.enabled === true, appId: input.appId }),
   initial: 'bound',
-  on: {
-    TASK_ENDED: '.ended',
-  },
   states: {
     disabled: {
       description: 'The task lives on its own; the foreground shutting down does not end it.',
+      on: { TASK_ENDED: 'ended' },
     },
     bound: {
       description: 'The task lives only as long as its foreground.',
       always: { guard: 'isDisabled', target: 'disabled' },
       on: {
         FOREGROUND_TERMINATED: { target: 'foregroundGone', actions: 'cancelTerminating' },
+        TASK_ENDED: 'ended',
       },
     },
     foregroundGone: {
       description: 'The foreground shut down; the task was told to cancel (terminating).',
+      on: { TASK_ENDED: 'ended' },
     },
     ended: {
       description: 'The task is gone. The foreground is not affected.',

@@ -1,0 +1,200 @@
+import type { TaskContext, TransportEndpoint } from '../../adapters/transport/types.js';
+import type { AudioAdapter } from '../../adapters/audio/types.js';
+import { createVirtualAudio } from '../../adapters/audio/virtual.js';
+import { type Clock, systemClock } from '../../clock.js';
+import type { CancellationReason } from '../../machines/cancellationReasons.js';
+import { serializeError } from '../../protocol.js';
+import type { ValueSet } from '../../valueSet.js';
+import { openTaskChannel } from '../channel.js';
+import { MediaPlayer, type MediaPlayerEventMap } from '../task/mediaPlayer.js';
+import { sameSnapshotIgnoringPosition, type PlayerSnapshot } from '../task/playerSnapshot.js';
+import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
+import { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
+import { isDefinedBackgroundTask } from './defineBackgroundTask.js';
+import { BackgroundTaskInstance } from './taskInstance.js';
+
+/** What the foreground tells a new task instance (structured-cloneable). */
+export interface TaskInit {
+  appId: string;
+  instanceId: string;
+  /** URL of the user's task module (its default export comes from defineBackgroundTask). */
+  taskUrl: string;
+  /** Most messages held on the task side while no handler is registered. */
+  messageBufferLimit: number;
+  /** Foreground state when the task starts. */
+  foregroundState: 'visible' | 'suspended' | 'terminated' | 'notRunning';
+  /** How the task makes sound. */
+  audio: { kind: 'virtual' } | { kind: 'custom' };
+}
+
+/** Things only the inline host can hand over (same thread, not cloned). */
+export interface TaskLocals {
+  clock?: Clock;
+  audio?: AudioAdapter;
+}
+
+/** The player events forwarded to the foreground, in the order the player raised them. */
+const forwardedEvents = [
+  'mediaOpened',
+  'mediaEnded',
+  'mediaFailed',
+  'currentStateChanged',
+  'seekCompleted',
+  'volumeChanged',
+  'bufferingStarted',
+  'bufferingEnded',
+  'mediaPlayerRateChanged',
+] as const satisfies ReadonlyArray<keyof MediaPlayerEventMap>;
+
+/** The object the foreground's MediaPlayer proxy calls (through Comlink). */
+export interface PlayerStub {
+  play(): void;
+  pause(): void;
+  seek(ms: number): void;
+  setVolume(volume: number): void;
+  setMuted(muted: boolean): void;
+  setPlaybackRate(rate: number): void;
+  setAutoPlay(enabled: boolean): void;
+  setLoopingEnabled(enabled: boolean): void;
+  getSnapshot(): PlayerSnapshot;
+  isPlaying(): boolean;
+  controlsState(): unknown;
+  deliverControls(request: unknown): string;
+}
+
+/**
+ * The background side of one task instance: builds the real MediaPlayer, its controls and the
+ * background view, exposes the player stub, relays events and lifecycle notices, then imports
+ * the user's task module and calls its `run` once.
+ */
+export default async function taskMain(
+  endpoint: TransportEndpoint,
+  rawInit: unknown,
+  context: TaskContext,
+): Promise<void> {
+  const init = rawInit as TaskInit;
+  const locals = ((context as { locals?: TaskLocals }).locals ?? {}) as TaskLocals;
+  const clock = locals.clock ?? systemClock;
+  const channel = openTaskChannel(endpoint);
+
+  const audio = locals.audio ?? createVirtualAudio({ clock });
+  const player = new MediaPlayer({ clock, audio });
+  const controls = new SystemMediaTransportControls();
+  player._attachControls(controls);
+
+  let foregroundState: TaskInit['foregroundState'] = init.foregroundState;
+  let otherMediaPlaying = false;
+  let lastSnapshot: PlayerSnapshot | null = null;
+
+  const notice = (n: Parameters<typeof channel.send>[0] & { kind: 'lifecycle' }) => channel.send(n);
+  const sendSnapshot = (force: boolean) => {
+    const snapshot = player.getSnapshot();
+    if (
+      !force &&
+      lastSnapshot &&
+      lastSnapshot.position === snapshot.position &&
+      sameSnapshotIgnoringPosition(lastSnapshot, snapshot)
+    ) {
+      return;
+    }
+    lastSnapshot = snapshot;
+    channel.send({ kind: 'snapshot', state: snapshot as unknown as Record<string, unknown> });
+  };
+
+  player.on('snapshotChanged', () => sendSnapshot(false));
+  for (const name of forwardedEvents) {
+    player.on(name, (payload: unknown) => {
+      sendSnapshot(false);
+      channel.send({ kind: 'event', name, payload: payload ?? {} });
+    });
+  }
+  controls.on('stateChanged', (state: unknown) => {
+    channel.send({ kind: 'event', name: 'controls.stateChanged', payload: state });
+  });
+
+  const view = new BackgroundMediaPlayerTaskView({
+    player,
+    bufferLimit: init.messageBufferLimit,
+    postToForeground: (data: ValueSet) => {
+      channel.send({ kind: 'message', data: data as Record<string, unknown> });
+    },
+    foregroundState: () => foregroundState,
+    isMediaPlaying: () => otherMediaPlaying || player.currentState === 'playing',
+    reportError: (error) => {
+      notice({ kind: 'lifecycle', notice: { type: 'taskWarning', error: serializeError(error) } });
+    },
+    shutdown: () => notice({ kind: 'lifecycle', notice: { type: 'shutdownRequested' } }),
+  });
+
+  const instance = new BackgroundTaskInstance({
+    instanceId: init.instanceId,
+    appId: init.appId,
+    backgroundMediaPlayer: view,
+    sink: {
+      deferralTaken: () => notice({ kind: 'lifecycle', notice: { type: 'deferralTaken' } }),
+      deferralCompleted: () => notice({ kind: 'lifecycle', notice: { type: 'deferralCompleted' } }),
+    },
+  });
+
+  channel.on('message', (envelope) => view._deliver(envelope.data as ValueSet));
+  channel.on('control', (envelope) => {
+    const command = envelope.command;
+    switch (command.type) {
+      case 'cancel':
+        instance._cancel(command.reason as CancellationReason);
+        break;
+      case 'complete':
+        instance._complete();
+        player.dispose();
+        notice({ kind: 'lifecycle', notice: { type: 'completed' } });
+        break;
+      case 'systemState':
+        foregroundState = command.foreground;
+        otherMediaPlaying = command.otherMediaPlaying;
+        break;
+      default:
+        break;
+    }
+  });
+
+  const stub: PlayerStub = {
+    play: () => player.play(),
+    pause: () => player.pause(),
+    seek: (ms) => player.seek(ms),
+    setVolume: (v) => player.setVolume(v),
+    setMuted: (m) => player.setMuted(m),
+    setPlaybackRate: (r) => player.setPlaybackRate(r),
+    setAutoPlay: (b) => player.setAutoPlay(b),
+    setLoopingEnabled: (b) => player.setLoopingEnabled(b),
+    getSnapshot: () => player.getSnapshot(),
+    isPlaying: () => player.currentState === 'playing',
+    controlsState: () => controls.getState(),
+    deliverControls: (request) => controls.deliver(request as never),
+  };
+  channel.expose(stub);
+  channel.send({ kind: 'event', name: 'controls.stateChanged', payload: controls.getState() });
+
+  let definition: unknown;
+  try {
+    const mod = (await import(init.taskUrl)) as { default?: unknown };
+    definition = mod.default;
+    if (!isDefinedBackgroundTask(definition)) {
+      throw new TypeError(
+        `Task module \`${init.taskUrl}\` must default-export defineBackgroundTask({ run }), got \`${typeof definition}\``,
+      );
+    }
+  } catch (error) {
+    notice({ kind: 'lifecycle', notice: { type: 'taskError', error: serializeError(error) } });
+    return;
+  }
+
+  notice({ kind: 'lifecycle', notice: { type: 'runEntered' } });
+  try {
+    definition.run(instance);
+  } catch (error) {
+    notice({ kind: 'lifecycle', notice: { type: 'taskError', error: serializeError(error) } });
+    return;
+  }
+  notice({ kind: 'lifecycle', notice: { type: 'runReturned' } });
+  sendSnapshot(true);
+}

@@ -1,0 +1,195 @@
+import type * as Comlink from 'comlink';
+import { z } from 'zod';
+import type { TransportEndpoint } from '../../adapters/transport/types.js';
+import { reportLater } from '../../adapters/transport/types.js';
+import { ProtocolError } from '../../errors.js';
+import {
+  EnvelopeSchema,
+  PROTOCOL_VERSION,
+  parseEnvelope,
+  type RelayDraft,
+  type RelayEnvelope,
+  type RelayEnvelopeOf,
+  type RelayKind,
+  type RpcMessage,
+} from '../../protocol.js';
+import type { ValueSetLimits } from '../../valueSet.js';
+
+/** Options shared by both sides of a channel. */
+export interface ChannelOptions {
+  /**
+   * Called for every received value that was dropped (not an envelope, invalid, or out of
+   * order) and for every gap in the relay sequence. Default: `console.warn` of the message.
+   */
+  onProtocolError?: (error: ProtocolError, data: unknown) => void;
+  /** Called when a relay listener throws (default: rethrown on a later macrotask). */
+  onListenerError?: (error: unknown) => void;
+  /** Limits for the ValueSet of received `message` envelopes (the ValueSet defaults if omitted). */
+  valueSetLimits?: Partial<ValueSetLimits>;
+}
+
+type Listener = (envelope: RelayEnvelope) => void;
+type ComlinkListener = Parameters<Comlink.Endpoint['addEventListener']>[1];
+
+/**
+ * The part both sides share: one endpoint, validated on receipt, split into the `rpc`
+ * sub-channel (a Comlink {@link Comlink.Endpoint}) and the ordered relay.
+ */
+export class ChannelCore {
+  readonly #endpoint: TransportEndpoint;
+  readonly #options: ChannelOptions;
+  readonly #listeners = new Map<RelayKind, Set<Listener>>();
+  readonly #rpcListeners = new Set<ComlinkListener>();
+  readonly #unsubscribe: () => void;
+  #sentSeq = 0;
+  #receivedSeq = 0;
+  #closed = false;
+  /** Set when sending must fail (the other side is gone). */
+  sendBlocker: (() => Error) | undefined;
+
+  constructor(endpoint: TransportEndpoint, options: ChannelOptions) {
+    this.#endpoint = endpoint;
+    this.#options = options;
+    this.#unsubscribe = endpoint.onMessage((data) => this.#receive(data));
+  }
+
+  get lastSentSeq(): number {
+    return this.#sentSeq;
+  }
+
+  get lastReceivedSeq(): number {
+    return this.#receivedSeq;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send(draft: RelayDraft): number {
+    if (this.#closed) throw new ProtocolError('The channel is closed; nothing was sent');
+    if (this.sendBlocker) throw this.sendBlocker();
+    const envelope = { ...draft, v: PROTOCOL_VERSION, seq: this.#sentSeq + 1 };
+    const checked = EnvelopeSchema.safeParse(envelope);
+    if (!checked.success || checked.data.kind === 'rpc') {
+      const kind = (draft as { kind?: unknown }).kind;
+      throw new ProtocolError(
+        `Refusing to send an invalid \`${String(kind)}\` relay envelope:\n${
+          checked.success ? 'rpc goes through Comlink' : z.prettifyError(checked.error)
+        }`,
+        { cause: checked.success ? undefined : checked.error },
+      );
+    }
+    this.#endpoint.postMessage(envelope);
+    this.#sentSeq = envelope.seq;
+    return envelope.seq;
+  }
+
+  on<K extends RelayKind>(kind: K, listener: (envelope: RelayEnvelopeOf<K>) => void): () => void {
+    if (typeof listener !== 'function') {
+      throw new TypeError(
+        `Relay listener for '${kind}' must be a function, got \`${String(listener)}\``,
+      );
+    }
+    let set = this.#listeners.get(kind);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(kind, set);
+    }
+    const own = listener as Listener;
+    set.add(own);
+    return () => {
+      set.delete(own);
+    };
+  }
+
+  /** The Comlink endpoint over the `rpc` sub-channel. */
+  readonly rpcEndpoint: Comlink.Endpoint = {
+    postMessage: (msg: RpcMessage, transfer?: Transferable[]) => {
+      if (transfer && transfer.length > 0) {
+        throw new TypeError(
+          'Comlink.transfer() and Comlink.proxy() cannot cross a Backbeat channel: pass data, and use the relay for callbacks',
+        );
+      }
+      if (this.#closed) throw new ProtocolError('The channel is closed; the call was not sent');
+      this.#endpoint.postMessage({ v: PROTOCOL_VERSION, kind: 'rpc', msg });
+    },
+    addEventListener: (type: string, listener: ComlinkListener) => {
+      if (type === 'message') this.#rpcListeners.add(listener);
+    },
+    removeEventListener: (type: string, listener: ComlinkListener) => {
+      if (type === 'message') this.#rpcListeners.delete(listener);
+    },
+  };
+
+  /** Hands an rpc message to Comlink as if it had been received. */
+  deliverRpc(msg: RpcMessage): void {
+    const event = { data: msg } as MessageEvent;
+    for (const listener of [...this.#rpcListeners]) {
+      if (typeof listener === 'function') listener(event);
+      else listener.handleEvent(event);
+    }
+  }
+
+  /** Stops receiving; later sends throw. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#listeners.clear();
+    this.#rpcListeners.clear();
+  }
+
+  #report(error: ProtocolError, data: unknown): void {
+    const report = this.#options.onProtocolError;
+    if (report) {
+      try {
+        report(error, data);
+      } catch (thrown) {
+        reportLater(thrown);
+      }
+    } else console.warn(error.message);
+  }
+
+  #receive(data: unknown): void {
+    if (this.#closed) return;
+    const parsed = parseEnvelope(data, { valueSetLimits: this.#options.valueSetLimits });
+    if (!parsed.ok) {
+      this.#report(parsed.error, data);
+      return;
+    }
+    const envelope = parsed.envelope;
+    if (envelope.kind === 'rpc') {
+      this.deliverRpc(envelope.msg);
+      return;
+    }
+    const expected = this.#receivedSeq + 1;
+    if (envelope.seq < expected) {
+      this.#report(
+        new ProtocolError(
+          `Relay \`${envelope.kind}\` envelope out of order: expected seq ${expected}, got \`${envelope.seq}\` (already past it); dropped`,
+        ),
+        data,
+      );
+      return;
+    }
+    if (envelope.seq > expected) {
+      this.#report(
+        new ProtocolError(
+          `Relay gap: expected seq ${expected}, got \`${envelope.seq}\`; ${envelope.seq - expected} envelope(s) missing before this \`${envelope.kind}\`, which is delivered`,
+        ),
+        data,
+      );
+    }
+    this.#receivedSeq = envelope.seq;
+    const set = this.#listeners.get(envelope.kind);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        listener(envelope);
+      } catch (error) {
+        if (this.#options.onListenerError) this.#options.onListenerError(error);
+        else reportLater(error);
+      }
+    }
+  }
+}

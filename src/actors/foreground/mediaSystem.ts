@@ -1,0 +1,179 @@
+import { createActor, type InspectionEvent } from 'xstate';
+import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
+import type { AudioAdapter } from '../../adapters/audio/types.js';
+import type { HostKind } from '../../adapters/transport/types.js';
+import { type Clock, systemClock } from '../../clock.js';
+import { InvalidOperationError } from '../../errors.js';
+import type { DeviceFamily } from '../../machines/deviceFamilies.js';
+import {
+  type LiveTask,
+  liveTasks,
+  type MediaSystemInput,
+  mediaSystemMachine,
+} from '../../machines/mediaSystem.js';
+import { App, type AppHost, type LaunchAppOptions } from './app.js';
+
+/** Options of {@link createMediaSystem}. */
+export interface MediaSystemOptions {
+  /** Which row of the policy table applies: 'desktop' (default), 'mobile' or 'other'. */
+  deviceFamily?: DeviceFamily;
+  /** Turn single sub-policies on or off, overriding the device family's table. */
+  policies?: MediaSystemInput['policies'];
+  /** Inactivity timeout in ms (default 300 000). */
+  inactivityTimeoutMs?: number;
+  /** Time a cancelled task has to complete its deferral (default 5 000 ms). */
+  cancellationGraceMs?: number;
+  /** Time a task may take from activation to entering `run` (default 10 000 ms). */
+  startTimeoutMs?: number;
+  /** Time `run` may execute before the task is terminated (default 2 000 ms). */
+  runBudgetMs?: number;
+  /** Memory limit of each task (worker `resourceLimits`, child `--max-old-space-size`). */
+  memoryLimitMb?: number;
+  /** Heartbeat watchdog for worker and process hosts; `false` turns it off. */
+  heartbeat?: { intervalMs: number; timeoutMs: number } | false;
+  /** Most messages held for a side that has no handler yet (default 1 024). */
+  messageBufferLimit?: number;
+  /** The clock every policy timer runs on (default: the system clock). */
+  clock?: Clock;
+  /** Receives xstate inspection events of the system's statecharts. */
+  inspect?: (event: InspectionEvent) => void;
+  /** Default host of launched apps. */
+  defaultHost?: HostKind;
+  /** Inline host only: the audio adapter a task gets (tests use virtual audio on the clock). */
+  inlineAudio?: (clock: Clock) => AudioAdapter;
+}
+
+/** A device's background media system: its apps, their tasks and the policies over them. */
+export interface MediaSystem {
+  readonly clock: Clock;
+  readonly deviceFamily: DeviceFamily;
+  /** Scripted presses as a headset or remote sends them, to the app that holds the controls. */
+  readonly controls: VirtualControls;
+  launchApp(options: LaunchAppOptions): App;
+  app(id: string): App | undefined;
+  interrupt(kind: 'phoneCall' | 'voipCall', options?: { lowMemory?: boolean }): void;
+  backgroundTasks(): LiveTask[];
+  dispose(): Promise<void>;
+}
+
+let systemCounter = 0;
+
+/**
+ * Creates a background media system: the device on which apps run their foreground and their
+ * background playback task, under the policies of a device family.
+ *
+ * @example
+ * ```ts
+ * import { createMediaSystem } from 'backbeat';
+ *
+ * const system = createMediaSystem({ deviceFamily: 'mobile' });
+ * const app = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+ * await app.backgroundMediaPlayer.current.play();
+ * await system.dispose();
+ * ```
+ */
+export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem {
+  const clock = options.clock ?? systemClock;
+  const deviceFamily = options.deviceFamily ?? 'desktop';
+  const systemId = ++systemCounter;
+  let instanceCounter = 0;
+  let disposed = false;
+  const apps = new Map<string, App>();
+  const controls = createVirtualControls();
+  let controlsHolder: App | null = null;
+
+  const input: MediaSystemInput = { deviceFamily };
+  if (options.policies) input.policies = options.policies;
+  if (options.inactivityTimeoutMs !== undefined)
+    input.inactivityTimeoutMs = options.inactivityTimeoutMs;
+  if (options.cancellationGraceMs !== undefined)
+    input.cancellationGraceMs = options.cancellationGraceMs;
+  if (options.startTimeoutMs !== undefined) input.startTimeoutMs = options.startTimeoutMs;
+  if (options.runBudgetMs !== undefined) input.runBudgetMs = options.runBudgetMs;
+
+  const actor = createActor(mediaSystemMachine, {
+    input,
+    clock,
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+  actor.on('*', (command) => {
+    const app = apps.get((command as { appId: string }).appId);
+    app?._command(command as never);
+  });
+  actor.start();
+
+  const send: AppHost['send'] = (event) => {
+    if (!disposed) actor.send(event);
+  };
+
+  const appHost: AppHost = {
+    clock,
+    send,
+    isAnyPlaying: () => [...apps.values()].some((a) => a._playing),
+    memoryLimitMb: options.memoryLimitMb,
+    heartbeat: options.heartbeat ?? { intervalMs: 1_000, timeoutMs: 3_000 },
+    messageBufferLimit: options.messageBufferLimit ?? 1_024,
+    completionAckMs: 1_000,
+    ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
+    newInstanceId: (appId) => `${appId}#${systemId}.${++instanceCounter}`,
+    taskStarting: (app) => {
+      if (controlsHolder && controlsHolder !== app) controls.detach();
+      if (controls.attached && controlsHolder === app) controls.detach();
+      controlsHolder = app;
+    },
+    controlsReady: (app) => {
+      if (controlsHolder === app && !controls.attached) controls.attach(app._controlsTarget);
+    },
+    taskEnded: (app) => {
+      if (controlsHolder === app) {
+        controls.detach();
+        controlsHolder = null;
+      }
+    },
+  };
+
+  const system: MediaSystem = {
+    clock,
+    deviceFamily,
+    controls,
+    launchApp(launch) {
+      if (disposed) throw new InvalidOperationError('launchApp called after dispose()');
+      if (!launch || typeof launch.id !== 'string' || launch.id.length === 0) {
+        throw new TypeError(`launchApp expects { id: non-empty string }, got \`${String(launch?.id)}\``);
+      }
+      if (apps.has(launch.id) && apps.get(launch.id)!.state !== 'terminated') {
+        throw new InvalidOperationError(`An app with id '${launch.id}' is already running`);
+      }
+      const host = launch.host ?? options.defaultHost ?? 'worker';
+      if (!['worker', 'process', 'inline'].includes(host)) {
+        throw new TypeError(`host must be 'worker', 'process' or 'inline', got \`${String(host)}\``);
+      }
+      const url = launch.task instanceof URL ? launch.task.href : launch.task;
+      try {
+        new URL(url);
+      } catch {
+        throw new TypeError(`task must be an absolute URL of the task module, got \`${String(url)}\``);
+      }
+      const app = new App({ ...launch, host }, appHost);
+      apps.set(launch.id, app);
+      send({ type: 'APP_LAUNCHED', appId: launch.id });
+      return app;
+    },
+    app: (id) => apps.get(id),
+    interrupt(kind, interruptOptions = {}) {
+      if (kind !== 'phoneCall' && kind !== 'voipCall') {
+        throw new TypeError(`interrupt kind must be 'phoneCall' or 'voipCall', got \`${String(kind)}\``);
+      }
+      send({ type: 'INTERRUPT', kind, lowMemory: interruptOptions.lowMemory ?? false });
+    },
+    backgroundTasks: () => liveTasks(actor.getSnapshot()),
+    async dispose() {
+      if (disposed) return;
+      await Promise.all([...apps.values()].map((a) => a._dispose()));
+      disposed = true;
+      controls.detach();
+      actor.stop();
+    },
+  };
+  return system;
+}

@@ -1,0 +1,136 @@
+import { createTaskHost } from '../../adapters/transport/hostFactory.js';
+import type { ExitInfo, HostKind, TaskHost } from '../../adapters/transport/types.js';
+import type { Clock } from '../../clock.js';
+import type { TerminationReason } from '../../machines/cancellationReasons.js';
+import type { ControlCommand, LifecycleNotice, RelayDraft } from '../../protocol.js';
+import type { TaskInit, TaskLocals, PlayerStub } from '../background/taskMain.js';
+import { type ForegroundChannel, openForegroundChannel } from '../channel.js';
+import { createWatchdog, type Watchdog } from '../watchdog.js';
+
+/** What a {@link TaskConnection} reports to the app that owns it. */
+export interface TaskConnectionHandlers {
+  notice(notice: LifecycleNotice): void;
+  event(name: string, payload: unknown, seq: number): void;
+  snapshot(state: Record<string, unknown>, seq: number): void;
+  message(data: Record<string, unknown>): void;
+  /** The host is gone; `reason` says how, in the task machine's words. */
+  ended(reason: TerminationReason | 'completed', info: ExitInfo): void;
+  protocolError(error: Error): void;
+}
+
+/** Options of one task instance's connection. */
+export interface TaskConnectionOptions {
+  kind: HostKind;
+  clock: Clock;
+  init: TaskInit;
+  locals?: TaskLocals;
+  memoryLimitMb?: number;
+  heartbeat: { intervalMs: number; timeoutMs: number } | false;
+  handlers: TaskConnectionHandlers;
+}
+
+const taskMainUrl = new URL(
+  import.meta.url.endsWith('.ts') ? '../background/taskMain.ts' : '../background/taskMain.js',
+  import.meta.url,
+);
+
+function exitToReason(info: ExitInfo, requested: TerminationReason | 'completed' | null) {
+  if (info.reason === 'terminated') return requested ?? 'shutdown';
+  if (info.reason === 'memoryLimit') return 'memoryLimit';
+  if (info.reason === 'exited') return requested === 'completed' ? 'completed' : 'exited';
+  return 'crashed';
+}
+
+/**
+ * The foreground's link to one task instance: the host (worker, process or inline), the
+ * channel over it (calls that never hang, the relay) and the heartbeat watchdog.
+ */
+export class TaskConnection {
+  readonly instanceId: string;
+  readonly host: TaskHost;
+  readonly channel: ForegroundChannel<PlayerStub>;
+  #watchdog: Watchdog | null = null;
+  #requested: TerminationReason | 'completed' | null = null;
+  #ended = false;
+  #endedPromise: Promise<void>;
+
+  constructor(options: TaskConnectionOptions) {
+    this.instanceId = options.init.instanceId;
+    const { handlers } = options;
+    this.host = createTaskHost({
+      kind: options.kind,
+      main: taskMainUrl,
+      init: options.init,
+      ...(options.memoryLimitMb === undefined ? {} : { memoryLimitMb: options.memoryLimitMb }),
+      ...(options.locals ? { locals: options.locals } : {}),
+    } as Parameters<typeof createTaskHost>[0]);
+    this.channel = openForegroundChannel<PlayerStub>(this.host, {
+      onProtocolError: (error: Error) => handlers.protocolError(error),
+    } as never);
+    this.channel.on('lifecycle', (e) => handlers.notice(e.notice));
+    this.channel.on('event', (e) => handlers.event(e.name, e.payload, e.seq));
+    this.channel.on('snapshot', (e) => handlers.snapshot(e.state, e.seq));
+    this.channel.on('message', (e) => handlers.message(e.data));
+    this.channel.on('heartbeat', (e) => {
+      if (e.beat === 'pong') this.#watchdog?.pong(e.n);
+    });
+    this.#endedPromise = new Promise((resolve) => {
+      this.host.onExit((info) => {
+        this.#ended = true;
+        this.#watchdog?.stop();
+        this.channel.close(`task ${exitToReason(info, this.#requested)}`);
+        handlers.ended(exitToReason(info, this.#requested), info);
+        resolve();
+      });
+    });
+    if (options.heartbeat && options.kind !== 'inline') {
+      this.#watchdog = createWatchdog({
+        clock: options.clock,
+        intervalMs: options.heartbeat.intervalMs,
+        timeoutMs: options.heartbeat.timeoutMs,
+        ping: (n) => {
+          if (!this.#ended) this.channel.send({ kind: 'heartbeat', beat: 'ping', n });
+        },
+        onUnresponsive: () => {
+          void this.terminate('unresponsive');
+        },
+      });
+      this.#watchdog.start();
+    }
+  }
+
+  /** Whether the host has exited. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Resolves once the host has exited. */
+  whenEnded(): Promise<void> {
+    return this.#endedPromise;
+  }
+
+  /** Calls the player stub; rejects with TaskUnavailableError if the task is or becomes gone. */
+  call<R>(fn: (stub: ForegroundChannel<PlayerStub>['remote']) => R | PromiseLike<R>) {
+    return this.channel.call(fn);
+  }
+
+  /** Sends a relay envelope (a message or a command) to the task. */
+  send(draft: RelayDraft): void {
+    if (this.#ended) return;
+    this.channel.send(draft);
+  }
+
+  /** Sends a command to the task. */
+  control(command: ControlCommand): void {
+    this.send({ kind: 'control', command });
+  }
+
+  /** Ends the host (termination without notice, or the end of a completed task). */
+  async terminate(reason: TerminationReason | 'completed'): Promise<void> {
+    if (this.#ended) return;
+    this.#requested ??= reason;
+    this.#watchdog?.stop();
+    await this.host.terminate(reason);
+    await this.#endedPromise;
+  }
+}

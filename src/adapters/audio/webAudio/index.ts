@@ -1,0 +1,34 @@
+import { type WebAudio, WebAudioAdapter, type WebAudioOptions } from './adapter.js';
+
+export { type EncodeWavOptions, encodeWav, type WavSampleFormat } from '../wav.js';
+export type { RenderedAudio, WebAudio, WebAudioOptions } from './adapter.js';
+export { type DecodedAudio, decodeSource } from './decode.js';
+export { type Mp3GaplessInfo, readMp3GaplessInfo } from './gaplessInfo.js';
+export { type InMemorySources, loadSource } from './loader.js';
+export { likelyHasAudioDevice, type OutputKind, type WebAudioSink } from './output.js';
+export { type RenderOptions, renderToBuffer } from './render.js';
+export type { WebAudioTrack } from './track.js';
+
+/**
+ * Creates the Web Audio adapter (node-web-audio-api in Node): real decoding with audio-decode
+ * (wav, mp3, flac, ogg/vorbis, opus), sample-exact gapless chaining of preloaded items, volume,
+ * mute, rate, seek and pause on the audio clock.
+ *
+ * Realtime (default) plays on the default device, or on the null sink when there is none (one
+ * notice) or when `sink: 'none'`. Offline (`mode: 'offline'` with `sampleRate` and `duration`
+ * or `length`) schedules the same way and renders with `render()`; `renderToBuffer(uris)` does
+ * a whole list in one call. The output opens on the first `open`; call `dispose()` to release
+ * it (an open `AudioContext` keeps the process alive).
+ *
+ * @example
+ * ```ts
+ * const audio = createWebAudio({ sink: 'auto' });
+ * const track = await audio.open(pathToFileURL('a.flac').href);
+ * track.on('ended', async () => (await audio.open(pathToFileURL('b.flac').href)).play());
+ * track.play();
+ * audio.preload(pathToFileURL('b.flac').href); // b starts on the sample a ends
+ * ```
+ */
+export function createWebAudio(options: WebAudioOptions = {}): WebAudio {
+  return new WebAudioAdapter(options);
+}

@@ -1,0 +1,217 @@
+import type { MessageBus } from 'dbus-next';
+import * as dbus from 'dbus-next';
+import type { Clock } from '../../../clock.js';
+
+/**
+ * The session bus address from `DBUS_SESSION_BUS_ADDRESS`, or `null` when it is unset or blank
+ * (then there is no session bus to publish on).
+ *
+ * @example
+ * ```ts
+ * sessionBusAddress({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' });
+ * sessionBusAddress({}); // null
+ * ```
+ */
+export function sessionBusAddress(env: NodeJS.ProcessEnv = process.env): string | null {
+  const address = env.DBUS_SESSION_BUS_ADDRESS?.trim();
+  return address ? address : null;
+}
+
+/**
+ * Rewrites `unix:abstract=NAME` entries into a form Node's own sockets can open. dbus-next opens
+ * abstract sockets only through an optional native module; Node reaches the same socket through
+ * a path that starts with a NUL character. Other entries are left alone.
+ *
+ * @example
+ * ```ts
+ * connectableAddress('unix:abstract=/tmp/dbus-x,guid=1'); // 'unix:socket=\u0000/tmp/dbus-x'
+ * ```
+ */
+export function connectableAddress(address: string): string {
+  return address
+    .split(';')
+    .map((entry) => {
+      const match = /^unix:(.*)$/.exec(entry);
+      if (!match?.[1]) return entry;
+      const abstract = match[1].split(',').find((param) => param.startsWith('abstract='));
+      if (!abstract) return entry;
+      return `unix:socket=\u0000${decodeURIComponent(abstract.slice('abstract='.length))}`;
+    })
+    .join(';');
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Settles like `promise`, or rejects after `ms` milliseconds on `clock` saying what timed out.
+ *
+ * @example
+ * ```ts
+ * await withTimeout(bus.releaseName(name), systemClock, 5_000, 'releasing the bus name');
+ * ```
+ */
+export function withTimeout<T>(
+  promise: Promise<T>,
+  clock: Clock,
+  ms: number,
+  what: string,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = clock.setTimeout(() => {
+      reject(new Error(`${what} timed out after ${ms} ms`));
+    }, ms);
+    promise.then(
+      (value) => {
+        clock.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Makes a call on `bus` and settles with it, or rejects when the connection reports an error
+ * first (a call on a closed connection is never answered) or after `ms` milliseconds.
+ *
+ * @example
+ * ```ts
+ * await busCall(bus, () => bus.releaseName(name), systemClock, 5_000, 'releasing the name');
+ * ```
+ */
+export function busCall<T>(
+  bus: MessageBus,
+  call: () => Promise<T>,
+  clock: Clock,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let onError: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    onError = (error) => reject(new Error(`${what} failed: ${reason(error)}`));
+    bus.on('error', onError);
+  });
+  let answer: Promise<T>;
+  try {
+    answer = call();
+  } catch (error) {
+    answer = Promise.reject(error);
+  }
+  return withTimeout(Promise.race([answer, failed]), clock, ms, what).finally(() => {
+    bus.removeListener('error', onError);
+  });
+}
+
+/** How to connect: the clock and time budget for the handshake. */
+export interface ConnectOptions {
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Connects to the session bus at `address` and resolves once the bus has greeted the connection.
+ * A connection error or no greeting within `timeoutMs` rejects with an Error quoting the address;
+ * the half-open connection is closed first. The returned bus keeps a listener for `error`, so a
+ * later failure never crashes the process: listen for `error` yourself to hear about it.
+ *
+ * @example
+ * ```ts
+ * const bus = await connectSessionBus(address, { clock: systemClock, timeoutMs: 5_000 });
+ * closeSessionBus(bus);
+ * ```
+ */
+export async function connectSessionBus(
+  address: string,
+  { clock, timeoutMs }: ConnectOptions,
+): Promise<MessageBus> {
+  let bus: MessageBus;
+  try {
+    bus = dbus.sessionBus({ busAddress: connectableAddress(address) });
+  } catch (error) {
+    throw new Error(`cannot connect to the D-Bus session bus at \`${address}\`: ${reason(error)}`);
+  }
+  bus.on('error', () => {});
+  const greeted = new Promise<void>((resolve, reject) => {
+    bus.once('connect', () => resolve());
+    bus.once('error', (error: unknown) => reject(error));
+  });
+  try {
+    await withTimeout(greeted, clock, timeoutMs, 'the handshake');
+  } catch (error) {
+    closeSessionBus(bus);
+    throw new Error(`cannot connect to the D-Bus session bus at \`${address}\`: ${reason(error)}`);
+  }
+  return bus;
+}
+
+/**
+ * Asks for `name` without queueing behind another owner. Resolves `true` when the connection is
+ * now the primary owner, `false` when someone else owns the name.
+ *
+ * @example
+ * ```ts
+ * if (!(await claimBusName(bus, 'org.mpris.MediaPlayer2.backbeat.music', clock, 5_000))) {
+ *   // another player has that name
+ * }
+ * ```
+ */
+export async function claimBusName(
+  bus: MessageBus,
+  name: string,
+  clock: Clock,
+  timeoutMs: number,
+): Promise<boolean> {
+  const reply = await busCall(
+    bus,
+    () => bus.requestName(name, dbus.NameFlag.DO_NOT_QUEUE),
+    clock,
+    timeoutMs,
+    `requesting the bus name \`${name}\``,
+  );
+  return (
+    reply === dbus.RequestNameReply.PRIMARY_OWNER || reply === dbus.RequestNameReply.ALREADY_OWNER
+  );
+}
+
+/**
+ * Gives `name` back to the bus. Never rejects: a connection that is already gone has lost the
+ * name anyway.
+ *
+ * @example
+ * ```ts
+ * await releaseBusName(bus, 'org.mpris.MediaPlayer2.backbeat.music', clock, 5_000);
+ * ```
+ */
+export async function releaseBusName(
+  bus: MessageBus,
+  name: string,
+  clock: Clock,
+  timeoutMs: number,
+): Promise<void> {
+  try {
+    await busCall(bus, () => bus.releaseName(name), clock, timeoutMs, `releasing \`${name}\``);
+  } catch {
+    // The connection is closing or closed; the bus drops its names with it.
+  }
+}
+
+/**
+ * Closes a bus connection. Calling it again does nothing.
+ *
+ * @example
+ * ```ts
+ * closeSessionBus(bus);
+ * ```
+ */
+export function closeSessionBus(bus: MessageBus): void {
+  try {
+    bus.disconnect();
+  } catch {
+    // Already closed.
+  }
+}

@@ -1,0 +1,147 @@
+import {
+  createExitNotice,
+  createQueuedEndpoint,
+  type ExitInfo,
+  type HostOptions,
+  loadTaskMain,
+  mainHref,
+  reportLater,
+  type TaskContext,
+  type TaskHost,
+  type TransportEndpoint,
+} from './types.js';
+
+/** Which end of an endpoint pair. */
+export type PairSide = 'a' | 'b';
+
+/** Two connected in-memory endpoints (see {@link createEndpointPair}). */
+export interface EndpointPair {
+  readonly a: TransportEndpoint;
+  readonly b: TransportEndpoint;
+  /** Stops every delivery, including messages still in flight; later posts are dropped. */
+  close(): void;
+  readonly closed: boolean;
+}
+
+/** Options of {@link createEndpointPair}. */
+export interface EndpointPairOptions {
+  /**
+   * Called when a listener on `side` throws while a message is delivered to it (default: the
+   * error is rethrown on a later macrotask).
+   */
+  onListenerError?: (side: PairSide, error: unknown) => void;
+}
+
+/**
+ * Two in-memory endpoints wired to each other, with the semantics of a real boundary: each
+ * message is copied with `structuredClone` when posted (so objects never alias and uncloneable
+ * data throws at the sender) and delivered asynchronously, on a microtask, in order.
+ *
+ * @example
+ * ```ts
+ * const pair = createEndpointPair();
+ * pair.b.onMessage((m) => console.log('b got', m));
+ * pair.a.postMessage({ at: new Date() });
+ * ```
+ */
+export function createEndpointPair(options: EndpointPairOptions = {}): EndpointPair {
+  let closed = false;
+  const onError = options.onListenerError ?? ((_side, error) => reportLater(error));
+  const sides: Record<PairSide, ReturnType<typeof createQueuedEndpoint>> = {
+    a: createQueuedEndpoint((message) => send('b', message)),
+    b: createQueuedEndpoint((message) => send('a', message)),
+  };
+  function send(to: PairSide, message: unknown): void {
+    if (closed) return;
+    const copy = structuredClone(message);
+    queueMicrotask(() => {
+      if (closed) return;
+      try {
+        sides[to].deliver(copy);
+      } catch (error) {
+        onError(to, error);
+      }
+    });
+  }
+  return {
+    a: sides.a.endpoint,
+    b: sides.b.endpoint,
+    close() {
+      closed = true;
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}
+
+const toError = (value: unknown): Error =>
+  value instanceof Error ? value : new Error(`Non-error value thrown: \`${String(value)}\``);
+
+/**
+ * Hosts a task in the foreground's own thread (the single-process model): the task talks over
+ * an in-memory {@link createEndpointPair}, so the foreground code is the same as for the other
+ * hosts. There is no memory limit and no way to stop a busy loop. The task ends with `crashed`
+ * when its main throws (or rejects) or a task-side message listener throws, with `exited` on
+ * {@link TaskContext.exit}, and with `terminated` on {@link TaskHost.terminate}; a cleanup
+ * function returned by main runs then.
+ *
+ * @example
+ * ```ts
+ * const host = createInlineHost({ main: new URL('./task-main.js', import.meta.url), init: { id: 1 } });
+ * await host.terminate('test over');
+ * ```
+ */
+export function createInlineHost(options: HostOptions): TaskHost {
+  const main = mainHref(options.main);
+  const init = structuredClone(options.init);
+  const exit = createExitNotice();
+  let cleanup: (() => void) | undefined;
+
+  const end = (info: ExitInfo) => {
+    if (!exit.fire(info)) return;
+    pair.close();
+    runCleanup();
+  };
+  const runCleanup = () => {
+    const fn = cleanup;
+    cleanup = undefined;
+    if (!fn) return;
+    try {
+      fn();
+    } catch (error) {
+      reportLater(error);
+    }
+  };
+  const crash = (error: unknown) => end({ reason: 'crashed', error: toError(error) });
+  const pair = createEndpointPair({
+    onListenerError: (side, error) => (side === 'b' ? crash(error) : reportLater(error)),
+  });
+  const context: TaskContext = {
+    kind: 'inline',
+    ...(options.locals === undefined ? {} : { locals: options.locals }),
+    // Queued behind the deliveries already in flight, so messages posted before exit arrive.
+    exit: (code = 0) => queueMicrotask(() => end({ reason: 'exited', code })),
+    fail: (error) => queueMicrotask(() => crash(error)),
+  };
+
+  loadTaskMain(main)
+    .then((taskMain) => (exit.info ? undefined : taskMain(pair.b, init, context)))
+    .then((result) => {
+      if (typeof result !== 'function') return;
+      cleanup = result as () => void;
+      if (exit.info) runCleanup();
+    }, crash);
+
+  return {
+    kind: 'inline',
+    endpoint: pair.a,
+    onExit: (listener) => exit.on(listener),
+    get exitInfo() {
+      return exit.info;
+    },
+    async terminate(reason = 'terminate') {
+      end({ reason: 'terminated', terminateReason: reason });
+    },
+  };
+}

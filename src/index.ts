@@ -1,0 +1,51 @@
+/**
+ * Backbeat's foreground entry: create a media system, launch apps, talk to their background
+ * playback tasks.
+ */
+export {
+  createMediaSystem,
+  type MediaSystem,
+  type MediaSystemOptions,
+} from './actors/foreground/mediaSystem.js';
+export { App, type LaunchAppOptions } from './actors/foreground/app.js';
+export {
+  BackgroundMediaPlayer,
+  type ForegroundBackgroundMediaPlayerEventMap,
+  type TaskStateChangedEventArgs,
+} from './actors/foreground/backgroundMediaPlayer.js';
+export {
+  MediaPlayerProxy,
+  type MediaPlayerProxyEventMap,
+} from './actors/foreground/playerProxy.js';
+export type { PlayerSnapshot, PlayerSnapshotItem } from './actors/task/playerSnapshot.js';
+export type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
+export { type Clock, systemClock, VirtualClock } from './clock.js';
+export {
+  BackbeatError,
+  BackgroundOnlyError,
+  ForegroundUnavailableError,
+  InvalidOperationError,
+  MediaError,
+  type MediaPlayerErrorKind,
+  MessageBufferOverflowError,
+  ProtocolError,
+  TaskUnavailableError,
+  ValueSetError,
+} from './errors.js';
+export {
+  defaultValueSetLimits,
+  parseValueSet,
+  type ValueSet,
+  type ValueSetLimits,
+  type ValueSetValue,
+} from './valueSet.js';
+export { defineMessages, type MessageOf, type MessageOfType } from './messages.js';
+export {
+  type CancellationReason,
+  cancellationReasons,
+  type TerminationReason,
+} from './machines/cancellationReasons.js';
+export type { TaskState } from './machines/backgroundTask.js';
+export { type DeviceFamily, deviceFamilies } from './machines/deviceFamilies.js';
+export type { MediaPlayerState } from './machines/mediaPlayer.js';
+export type { LiveTask } from './machines/mediaSystem.js';

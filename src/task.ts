@@ -1,0 +1,32 @@
+/**
+ * Backbeat's background entry (`backbeat/task`): what a background playback task module uses.
+ */
+export {
+  type BackgroundTaskDefinition,
+  defineBackgroundTask,
+} from './actors/background/defineBackgroundTask.js';
+export type {
+  BackgroundTaskDeferral,
+  BackgroundTaskInstance,
+  BackgroundTaskRegistration,
+} from './actors/background/taskInstance.js';
+export type {
+  BackgroundMediaPlayerTaskView,
+  MediaPlayerDataReceivedEventArgs,
+} from './actors/background/backgroundMediaPlayer.js';
+export { MediaPlayer, type MediaPlayerEventMap } from './actors/task/mediaPlayer.js';
+export { MediaPlaybackItem, MediaSource } from './actors/task/mediaSource.js';
+export {
+  type CurrentItemChangedEvent,
+  type ItemFailedEvent,
+  MediaPlaybackList,
+} from './actors/task/playbackList.js';
+export {
+  SystemMediaTransportControls,
+  type SystemMediaTransportControlsButton,
+} from './actors/task/systemMediaTransportControls.js';
+export type { PlayerSnapshot } from './actors/task/playerSnapshot.js';
+export { ForegroundUnavailableError, ValueSetError } from './errors.js';
+export { defineMessages } from './messages.js';
+export type { CancellationReason } from './machines/cancellationReasons.js';
+export type { ValueSet } from './valueSet.js';

@@ -1,0 +1,167 @@
+import { AudioContext } from 'node-web-audio-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../src/adapters/audio/wav.ts';
+import type { WebAudio, WebAudioTrack } from '../../src/adapters/audio/webAudio/index.ts';
+import { createWebAudio, likelyHasAudioDevice } from '../../src/adapters/audio/webAudio/index.ts';
+import { noise } from './support/signals.ts';
+
+// Realtime playback on the null sink: the audio clock runs in real time, nothing is heard.
+// These tests wait for audio events (a few hundred ms of media), never for policy timeouts.
+const RATE = 44_100;
+const sources = {
+  'memory:a': encodeWav([noise(RATE * 0.15, 1)], RATE), // 150 ms
+  'memory:b': encodeWav([noise(RATE * 0.1, 2)], RATE), // 100 ms
+  'memory:tiny': encodeWav([noise(RATE * 0.02, 3)], RATE), // 20 ms
+};
+const adapters: WebAudio[] = [];
+
+function realtime(): WebAudio {
+  const audio = createWebAudio({ sink: 'none', sources });
+  adapters.push(audio);
+  return audio;
+}
+
+afterEach(() => {
+  for (const audio of adapters.splice(0)) audio.dispose();
+});
+
+const ended = (track: WebAudioTrack) =>
+  new Promise<void>((resolve) => {
+    const off = track.on('ended', () => {
+      off();
+      resolve();
+    });
+  });
+
+/** Polls `done` every 5 ms until it holds (at most `limit` ms of real time). */
+async function until(done: () => boolean, limit = 5_000): Promise<void> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > limit) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('the null sink', () => {
+  it('new AudioContext({ sinkId: { type: "none" } }) opens here and its clock advances', async () => {
+    const context = new AudioContext({ sinkId: { type: 'none' } } as AudioContextOptions);
+    try {
+      expect(context.state).toBe('running');
+      const from = context.currentTime;
+      await until(() => context.currentTime - from >= 0.1);
+      expect(context.currentTime).toBeGreaterThan(from);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("'auto' output falls back to the null sink with exactly one notice when there is no device", async () => {
+    const notices: string[] = [];
+    const audio = createWebAudio({ sources, onNotice: (m) => notices.push(m) });
+    adapters.push(audio);
+    expect(audio.outputKind).toBeNull();
+    (await audio.open('memory:tiny')).close();
+    await audio.open('memory:tiny');
+    if (likelyHasAudioDevice()) {
+      expect(notices.length).toBe(audio.outputKind === 'null' ? 1 : 0);
+    } else {
+      expect(audio.outputKind).toBe('null');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/^backbeat: no audio output device found; .*null sink/);
+      expect(notices[0]).not.toContain('\n');
+    }
+  });
+});
+
+describe('realtime playback', () => {
+  it('position follows the audio clock, stands still while paused and counts media time at rate 2', async () => {
+    const audio = realtime();
+    const track = await audio.open('memory:a');
+    const context = audio.context as BaseAudioContext;
+    track.play();
+    const start = track.startTime as number;
+    await until(() => context.currentTime > start + 0.03);
+    const t1 = context.currentTime;
+    const p1 = track.position;
+    expect(p1).toBeCloseTo((t1 - start) * 1000, 6);
+    track.pause();
+    const paused = track.position;
+    await until(() => context.currentTime > t1 + 0.02);
+    expect(track.position).toBe(paused);
+    track.setRate(2);
+    track.play();
+    const resumeAt = track.startTime as number;
+    await until(() => context.currentTime > resumeAt + 0.02);
+    const t2 = context.currentTime;
+    expect(track.position).toBeCloseTo(paused + (t2 - resumeAt) * 2000, 6);
+    await ended(track);
+    expect(track.position).toBe(track.duration);
+    expect(track.playing).toBe(false);
+  });
+
+  it('a preloaded next item is scheduled on the end sample; open after ended returns it running', async () => {
+    const audio = realtime();
+    const first = await audio.open('memory:a');
+    first.play();
+    const end = first.endTime as number;
+    audio.preload('memory:b');
+    await ended(first);
+    const next = await audio.open('memory:b');
+    expect(next.claimed).toBe(true);
+    expect(next.playing).toBe(true);
+    expect(next.startTime).toBe(end);
+    next.play(); // no-op: already running
+    expect(next.startTime).toBe(end);
+    first.close();
+    expect(next.playing).toBe(true);
+    await ended(next);
+    expect(next.position).toBe(next.duration);
+  });
+
+  it('opening the preloaded item early takes it off the schedule; play starts it then', async () => {
+    const audio = realtime();
+    const first = await audio.open('memory:a');
+    first.play();
+    audio.preload('memory:b');
+    await until(() => first.next !== null);
+    const next = await audio.open('memory:b');
+    expect(next.playing).toBe(false);
+    expect(next.position).toBe(0);
+    first.close();
+    next.play();
+    expect(next.startTime).toBeLessThan(first.endTime ?? Number.POSITIVE_INFINITY);
+    await ended(next);
+  });
+
+  it('an item that ended before it was opened reports ended right after the open', async () => {
+    const audio = realtime();
+    const first = await audio.open('memory:tiny');
+    first.play();
+    audio.preload('memory:tiny');
+    await until(() => first.next !== null);
+    const next = first.next as WebAudioTrack;
+    const context = audio.context as BaseAudioContext;
+    await until(() => !next.playing && context.currentTime > (first.startTime ?? 0) + 0.05);
+    const opened = await audio.open('memory:tiny');
+    expect(opened).toBe(next);
+    await ended(opened);
+    expect(opened.position).toBe(opened.duration);
+  });
+
+  it('close stops the output and later calls do nothing', async () => {
+    const audio = realtime();
+    const track = await audio.open('memory:a');
+    let events = 0;
+    track.on('ended', () => events++);
+    track.play();
+    const plannedEnd = track.endTime as number;
+    track.close();
+    track.play();
+    track.seek(10);
+    track.close();
+    expect(track.playing).toBe(false);
+    const context = audio.context as BaseAudioContext;
+    await until(() => context.currentTime > plannedEnd + 0.05);
+    expect(events).toBe(0);
+  });
+});
