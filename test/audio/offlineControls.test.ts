@@ -4,6 +4,7 @@ import type { WebAudio, WebAudioTrack } from '../../src/adapters/audio/webAudio/
 import { createWebAudio } from '../../src/adapters/audio/webAudio/index.ts';
 import { InvalidOperationError } from '../../src/errors.ts';
 import { concat, countDifferences, noise } from './support/signals.ts';
+import { until } from './support/until.ts';
 
 // Track controls, checked on rendered samples: an OfflineAudioContext suspended at chosen
 // render quanta lets the test act "while playing" deterministically.
@@ -236,6 +237,22 @@ describe('chaining a successor', () => {
     expect(opened.position).toBe(0);
     expect(first.next).toBeNull();
     expectSignal(await render(audio), concat([a, silence(b.length)]));
+  });
+
+  it('preload chains after the last opened track; preloading another item replaces it', async () => {
+    const audio = offline(a.length * 2);
+    const first = await audio.open('memory:a');
+    first.play();
+    audio.preload('memory:b');
+    audio.preload('memory:b');
+    await until(() => first.next !== null);
+    const replaced = first.next as WebAudioTrack;
+    expect(replaced.uri).toBe('memory:b');
+    audio.preload('memory:a');
+    await until(() => first.next?.uri === 'memory:a');
+    expect(replaced.closed).toBe(true);
+    expect(first.next?.startTime).toBe(first.endTime);
+    expectSignal(await render(audio), concat([a, a]));
   });
 
   it('chain refuses a track from another adapter', async () => {

@@ -4,6 +4,7 @@ import { encodeWav } from '../../src/adapters/audio/wav.ts';
 import type { WebAudio, WebAudioTrack } from '../../src/adapters/audio/webAudio/index.ts';
 import { createWebAudio, likelyHasAudioDevice } from '../../src/adapters/audio/webAudio/index.ts';
 import { noise } from './support/signals.ts';
+import { until } from './support/until.ts';
 
 // Realtime playback on the null sink: the audio clock runs in real time, nothing is heard.
 // These tests wait for audio events (a few hundred ms of media), never for policy timeouts.
@@ -32,15 +33,6 @@ const ended = (track: WebAudioTrack) =>
       resolve();
     });
   });
-
-/** Polls `done` every 5 ms until it holds (at most `limit` ms of real time). */
-async function until(done: () => boolean, limit = 5_000): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > limit) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('the null sink', () => {
   it('new AudioContext({ sinkId: { type: "none" } }) opens here and its clock advances', async () => {
@@ -146,6 +138,22 @@ describe('realtime playback', () => {
     expect(opened).toBe(next);
     await ended(opened);
     expect(opened.position).toBe(opened.duration);
+  });
+
+  it('a track whose output closes under it fails with unknown, naming the URI', async () => {
+    const audio = realtime();
+    const track = await audio.open('memory:a');
+    const failed = new Promise<{ error: string; message: string }>((resolve) => {
+      track.on('failed', resolve);
+    });
+    track.play();
+    await (audio.context as AudioContext).close();
+    const { error, message } = await failed;
+    expect(error).toBe('unknown');
+    expect(message).toContain('memory:a');
+    expect(track.playing).toBe(false);
+    track.play();
+    expect(track.playing).toBe(false);
   });
 
   it('close stops the output and later calls do nothing', async () => {

@@ -44,6 +44,43 @@ describe('MPRIS controls without a session bus', () => {
     await Promise.all([controls.dispose(), again.dispose(), explicit.dispose()]);
   });
 
+  it('an unreachable bus: say so once and work without it', async () => {
+    const notes: string[] = [];
+    const controls = createMprisControls({
+      id: 'unreachable',
+      address: 'unix:path=/nonexistent/backbeat/bus',
+      notice: (m) => notes.push(m),
+    });
+    expect(notes).toEqual([]);
+    const smtc = new SystemMediaTransportControls();
+    smtc.isPlayEnabled = true;
+    let presses = 0;
+    smtc.on('buttonPressed', () => presses++);
+    controls.attach(smtc);
+    expect(await controls.ready()).toBe(false);
+    controls.detach();
+    controls.attach(smtc);
+    expect(await controls.ready()).toBe(false);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/cannot connect .*`unix:path=\/nonexistent\/backbeat\/bus`/);
+    expect(notes[0]).not.toContain('\n');
+    await expect(controls.press('play')).resolves.toBe(true);
+    expect(presses).toBe(1);
+    await controls.dispose();
+  });
+
+  it('an unknown address kind is reported, not thrown', async () => {
+    const notes: string[] = [];
+    const controls = createMprisControls({
+      address: 'carrier-pigeon:coop=1',
+      notice: (m) => notes.push(m),
+    });
+    controls.attach(new SystemMediaTransportControls());
+    expect(await controls.ready()).toBe(false);
+    expect(notes[0]).toMatch(/carrier-pigeon/);
+    await controls.dispose();
+  });
+
   it('check their options, quoting the bad value', () => {
     expect(() => createMprisControls({ address: null, timeoutMs: -1 })).toThrow(/got `-1`/);
     expect(() => createMprisControls({ address: null, minimumRate: 2 })).toThrow(/got `2`/);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as dbus from 'dbus-next';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SystemMediaTransportControls } from '../../src/actors/task/systemMediaTransportControls.ts';
@@ -9,6 +10,15 @@ import {
 import { VirtualClock } from '../../src/clock.ts';
 import { InvalidOperationError } from '../../src/errors.ts';
 import { dbusTestGate, type PrivateBus, playerctl, startPrivateBus } from '../support/dbus.ts';
+
+function hasUsocket(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('usocket');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const gate = dbusTestGate(['dbus-daemon', 'playerctl'], 'MPRIS over D-Bus');
 const OBJECT_PATH = '/org/mpris/MediaPlayer2';
@@ -297,6 +307,27 @@ describe.skipIf(gate.skip)('MPRIS player on a private session bus', () => {
     await expect(second.press('next')).resolves.toBe(true);
     expect(pressed).toEqual(['next']);
     expect(await first.ctl('status')).toBe('Stopped');
+  });
+
+  it('an abstract socket: published with usocket, otherwise reported on one line', async () => {
+    const own = await startPrivateBus({ abstract: true });
+    cleanups.push(() => own.stop());
+    expect(own.address).toMatch(/^unix:abstract=/);
+    const notes: string[] = [];
+    const controls = controlsFor({
+      id: 'abstract',
+      address: own.address,
+      notice: (m) => notes.push(m),
+    });
+    controls.attach(new SystemMediaTransportControls());
+    if (hasUsocket()) {
+      expect(await controls.ready()).toBe(true);
+      const { stdout } = await playerctl(own.address, ['-p', 'backbeat.abstract', 'status']);
+      expect(stdout).toBe('Stopped');
+    } else {
+      expect(await controls.ready()).toBe(false);
+      expect(notes).toEqual([expect.stringMatching(/need the optional `usocket` module$/)]);
+    }
   });
 
   it('losing the bus: says so once and keeps working without it', async () => {

@@ -56,12 +56,15 @@ describe('bus names and addresses', () => {
     expect(sessionBusAddress({})).toBeNull();
   });
 
-  it('opens abstract sockets through a NUL-prefixed path, other entries unchanged', () => {
-    expect(connectableAddress('unix:abstract=/tmp/dbus-a%2cb,guid=1')).toBe(
-      'unix:socket=\u0000/tmp/dbus-a,b',
+  it('opens path sockets with Node sockets, other entries unchanged', () => {
+    expect(connectableAddress('unix:path=/run/user/1000/bus,guid=1')).toBe(
+      'unix:socket=/run/user/1000/bus',
     );
-    expect(connectableAddress('unix:path=/run/bus;tcp:host=h,port=1')).toBe(
-      'unix:path=/run/bus;tcp:host=h,port=1',
+    expect(connectableAddress('unix:path=/tmp/a%2cb;tcp:host=h,port=1')).toBe(
+      'unix:socket=/tmp/a,b;tcp:host=h,port=1',
+    );
+    expect(connectableAddress('unix:abstract=/tmp/dbus-x,guid=1')).toBe(
+      'unix:abstract=/tmp/dbus-x,guid=1',
     );
   });
 });

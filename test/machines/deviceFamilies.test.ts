@@ -53,9 +53,7 @@ describe('device family table', () => {
 
   it('refuses unknown policy names and non-boolean overrides', () => {
     expect(() => resolvePolicies('mobile', { loudness: true } as never)).toThrow('`loudness`');
-    expect(() => resolvePolicies('mobile', { exclusivity: 'yes' } as never)).toThrow(
-      'got `yes`',
-    );
+    expect(() => resolvePolicies('mobile', { exclusivity: 'yes' } as never)).toThrow('got `yes`');
     expect(() => resolvePolicies('mobile', 7 as never)).toThrow('got `7`');
   });
 

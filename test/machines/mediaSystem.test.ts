@@ -34,7 +34,8 @@ function boot(input: MediaSystemInput) {
       send({ type: 'TASK_RUN_RETURNED', appId });
     },
     live: () => liveTasks(actor.getSnapshot()),
-    stateOf: (appId: string) => liveTasks(actor.getSnapshot()).find((t) => t.appId === appId)?.state,
+    stateOf: (appId: string) =>
+      liveTasks(actor.getSnapshot()).find((t) => t.appId === appId)?.state,
   };
 }
 
@@ -405,7 +406,7 @@ describe('mediaSystem: actor tree and facts', () => {
       'relay:exclusivity',
     ]);
     expect(s.actor.system.get('task:a')).toBeUndefined();
-    expect(s.actor.getSnapshot().children.exclusivity?.getSnapshot().value).toBe('free');
+    expect(s.actor.getSnapshot().context.exclusivity?.getSnapshot().value).toBe('free');
   });
 
   it('ignores facts about unknown apps and tasks started without a running foreground', () => {

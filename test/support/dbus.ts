@@ -72,7 +72,8 @@ function waitForExit(child: ChildProcess): Promise<void> {
 
 /**
  * Starts `dbus-daemon --session --print-address --nofork` listening in a fresh temporary
- * directory, and resolves with its address once it is ready.
+ * directory (or, with `abstract`, on an abstract socket named after it), and resolves with its
+ * address once it is ready.
  *
  * @example
  * ```ts
@@ -81,11 +82,12 @@ function waitForExit(child: ChildProcess): Promise<void> {
  * await bus.stop();
  * ```
  */
-export async function startPrivateBus(): Promise<PrivateBus> {
+export async function startPrivateBus(options: { abstract?: boolean } = {}): Promise<PrivateBus> {
   const dir = await mkdtemp(join(tmpdir(), 'backbeat-dbus-'));
+  const listen = options.abstract ? `unix:abstract=${dir}/bus` : `unix:dir=${dir}`;
   const child = spawn(
     'dbus-daemon',
-    ['--session', '--print-address', '--nofork', `--address=unix:dir=${dir}`],
+    ['--session', '--print-address', '--nofork', `--address=${listen}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -19,7 +19,7 @@ const hosts = new Map<HostKind, Started>();
 beforeAll(async () => {
   const all = await Promise.all(HOST_KINDS.map((kind) => startEcho(kind, { init })));
   for (const started of all) hosts.set(started.host.kind, started);
-});
+}, 60_000); // real start-up of three tasks side by side on possibly busy cores
 afterAll(terminateAll);
 
 describe.each(HOST_KINDS)('%s host: calls and relay', (kind) => {

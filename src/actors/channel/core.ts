@@ -33,7 +33,17 @@ type ComlinkListener = Parameters<Comlink.Endpoint['addEventListener']>[1];
 
 /**
  * The part both sides share: one endpoint, validated on receipt, split into the `rpc`
- * sub-channel (a Comlink {@link Comlink.Endpoint}) and the ordered relay.
+ * sub-channel (a Comlink {@link Comlink.Endpoint}) and the ordered relay. Relay envelopes are
+ * numbered 1, 2, 3, … per direction; on receipt a repeated or older `seq` is dropped and
+ * reported, a gap is reported and the envelope delivered.
+ *
+ * @example
+ * ```ts
+ * const core = new ChannelCore(endpoint, { onProtocolError: (e) => log(e.message) });
+ * Comlink.expose(api, core.rpcEndpoint);
+ * core.on('control', (e) => handle(e.command));
+ * core.send({ kind: 'event', name: 'mediaOpened', payload: {} }); // 1
+ * ```
  */
 export class ChannelCore {
   readonly #endpoint: TransportEndpoint;

@@ -26,6 +26,7 @@ export interface AppHost {
   isAnyPlaying(): boolean;
   memoryLimitMb: number | undefined;
   heartbeat: { intervalMs: number; timeoutMs: number } | false;
+  watchdogClock: Clock;
   messageBufferLimit: number;
   completionAckMs: number;
   /** Inline host only: an audio adapter shared with the foreground (tests). */
@@ -259,6 +260,7 @@ export class App {
         ? {}
         : { memoryLimitMb: this.#system.memoryLimitMb }),
       heartbeat: this.#system.heartbeat,
+      watchdogClock: this.#system.watchdogClock,
       handlers: {
         notice: (n) => this.#onNotice(connection, n),
         event: (name, payload) => this.#onEvent(connection, name, payload),
@@ -360,6 +362,7 @@ export class App {
   }
 
   #sendToBackground(data: ValueSet): void {
+    this.#requireRunning('send a message from');
     const valid = parseValueSet(data);
     const connection = this.#ensureTask();
     connection.send({ kind: 'message', data: valid as Record<string, unknown> });

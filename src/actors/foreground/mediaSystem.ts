@@ -31,6 +31,11 @@ export interface MediaSystemOptions {
   memoryLimitMb?: number;
   /** Heartbeat watchdog for worker and process hosts; `false` turns it off. */
   heartbeat?: { intervalMs: number; timeoutMs: number } | false;
+  /**
+   * The clock of the heartbeat watchdog. Responsiveness is a real-time matter, so it defaults to
+   * the system clock even when `clock` is virtual; tests of the watchdog pass a VirtualClock.
+   */
+  watchdogClock?: Clock;
   /** Most messages held for a side that has no handler yet (default 1 024). */
   messageBufferLimit?: number;
   /** The clock every policy timer runs on (default: the system clock). */
@@ -112,6 +117,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     isAnyPlaying: () => [...apps.values()].some((a) => a._playing),
     memoryLimitMb: options.memoryLimitMb,
     heartbeat: options.heartbeat ?? { intervalMs: 1_000, timeoutMs: 3_000 },
+    watchdogClock: options.watchdogClock ?? systemClock,
     messageBufferLimit: options.messageBufferLimit ?? 1_024,
     completionAckMs: 1_000,
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),

@@ -26,6 +26,7 @@ export interface TaskConnectionOptions {
   locals?: TaskLocals;
   memoryLimitMb?: number;
   heartbeat: { intervalMs: number; timeoutMs: number } | false;
+  watchdogClock: Clock;
   handlers: TaskConnectionHandlers;
 }
 
@@ -85,7 +86,7 @@ export class TaskConnection {
     });
     if (options.heartbeat && options.kind !== 'inline') {
       this.#watchdog = createWatchdog({
-        clock: options.clock,
+        clock: options.watchdogClock,
         intervalMs: options.heartbeat.intervalMs,
         timeoutMs: options.heartbeat.timeoutMs,
         ping: (n) => {

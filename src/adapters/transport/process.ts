@@ -28,7 +28,15 @@ export type ProcessControl =
   | { [PROCESS_CONTROL_KEY]: 'start'; main: string; init: unknown }
   | { [PROCESS_CONTROL_KEY]: 'fatal'; error: SerializedError };
 
-/** True for the host's own IPC messages. */
+/**
+ * True for the host's own IPC messages, which never reach the endpoint.
+ *
+ * @example
+ * ```ts
+ * isHostControl({ [PROCESS_CONTROL_KEY]: 'start', main, init }); // true
+ * isHostControl({ v: 1, kind: 'event', seq: 1, name: 'x' }); // false
+ * ```
+ */
 export function isHostControl(message: unknown): message is ProcessControl {
   return typeof message === 'object' && message !== null && PROCESS_CONTROL_KEY in message;
 }

@@ -7,7 +7,7 @@
  * ({@link TaskMain}) with the endpoint to the foreground.
  *
  * This file holds no Node-only code, so a browser Web Worker or a MessagePort can implement the
- * same interfaces. Besides the types it holds the few small helpers every host shares.
+ * same interfaces. Besides the types it holds the small building blocks every host shares.
  *
  * @packageDocumentation
  */
@@ -123,7 +123,7 @@ export type TaskMain = (
 ) => unknown;
 
 // ---------------------------------------------------------------------------------------------
-// helpers shared by the hosts
+// building blocks shared by the hosts
 
 /**
  * A short, human-readable reason for an exit, used as `TaskUnavailableError.reason`.
@@ -156,7 +156,14 @@ export interface ExitNotice {
   fire(info: ExitInfo): boolean;
 }
 
-/** Rethrows on a later macrotask, so a listener's error is reported, never swallowed. */
+/**
+ * Rethrows on a later macrotask, so a listener's error is reported, never swallowed.
+ *
+ * @example
+ * ```ts
+ * try { listener(info); } catch (error) { reportLater(error); }
+ * ```
+ */
 export function reportLater(error: unknown): void {
   setTimeout(() => {
     throw error;
@@ -304,7 +311,15 @@ export async function loadTaskMain(url: URL | string): Promise<TaskMain> {
 
 const TYPESCRIPT_URL = /\.(?:c|m)?ts(?:[?#].*)?$/;
 
-/** True when `url` names a TypeScript file (`.ts`, `.mts`, `.cts`). */
+/**
+ * True when `url` names a TypeScript file (`.ts`, `.mts`, `.cts`).
+ *
+ * @example
+ * ```ts
+ * isTypeScriptUrl('file:///app/task.ts'); // true
+ * isTypeScriptUrl(new URL('file:///app/task.js')); // false
+ * ```
+ */
 export function isTypeScriptUrl(url: URL | string): boolean {
   return TYPESCRIPT_URL.test(toHref(url));
 }
@@ -334,6 +349,11 @@ export function resolveTsx(specifier: 'tsx' | 'tsx/esm/api'): string {
  * are registered: modules loaded first never go through the hooks, which roughly halves the
  * start-up of a task run from TypeScript sources. Dependencies that cannot be resolved are
  * skipped.
+ *
+ * @example
+ * ```ts
+ * const execArgv = [...nativePreloads(), resolveTsx('tsx')].flatMap((url) => ['--import', url]);
+ * ```
  */
 export function nativePreloads(): string[] {
   const urls: string[] = [];
@@ -347,7 +367,15 @@ export function nativePreloads(): string[] {
   return urls;
 }
 
-/** The URL string of a host option `main`. */
+/**
+ * The absolute URL string of a host option `main`; a TypeError quoting anything else.
+ *
+ * @example
+ * ```ts
+ * mainHref(new URL('./task.js', import.meta.url)); // 'file:///…/task.js'
+ * mainHref('./task.js'); // TypeError: Task main must be an absolute URL, got `./task.js`
+ * ```
+ */
 export function mainHref(main: URL | string): string {
   if (typeof main !== 'string' && !(main instanceof URL)) {
     throw new TypeError(`Task main must be a URL or a URL string, got \`${String(main)}\``);
@@ -361,7 +389,15 @@ export function mainHref(main: URL | string): string {
   }
 }
 
-/** Checks a `memoryLimitMb` option; `undefined` means no limit. */
+/**
+ * Checks a `memoryLimitMb` option; `undefined` means no limit.
+ *
+ * @example
+ * ```ts
+ * checkMemoryLimit(64); // 64
+ * checkMemoryLimit(-1); // RangeError: memoryLimitMb must be a finite number > 0, got `-1`
+ * ```
+ */
 export function checkMemoryLimit(mb: number | undefined): number | undefined {
   if (mb === undefined) return undefined;
   if (typeof mb !== 'number' || !Number.isFinite(mb) || mb <= 0) {

@@ -69,7 +69,15 @@ export interface WebAudioInternals {
 const MAX_CACHED = 4;
 const MAX_IDLE = 2;
 
-/** The adapter; build it with `createWebAudio`. */
+/**
+ * The adapter; build it with `createWebAudio`, which returns one of these.
+ *
+ * @example
+ * ```ts
+ * const audio = new WebAudioAdapter({ sink: 'none' }); // same as createWebAudio({ sink: 'none' })
+ * const track = await audio.open('memory:intro');
+ * ```
+ */
 export class WebAudioAdapter implements WebAudio {
   #options: WebAudioOptions;
   #internals: WebAudioInternals;

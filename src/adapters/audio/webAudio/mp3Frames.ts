@@ -103,7 +103,14 @@ export function id3v2Length(bytes: Uint8Array): number {
   return Math.min(at, bytes.length);
 }
 
-/** Reads a 28-bit syncsafe integer (4 bytes of 7 bits). */
+/**
+ * Reads a 28-bit syncsafe integer (4 bytes of 7 bits), as ID3v2 sizes are stored.
+ *
+ * @example
+ * ```ts
+ * syncsafe(new Uint8Array([0, 0, 2, 1]), 0); // 257
+ * ```
+ */
 export function syncsafe(bytes: Uint8Array, at: number): number {
   let n = 0;
   for (let i = 0; i < 4; i++) n = n * 128 + ((bytes[at + i] as number) & 0x7f);

@@ -31,6 +31,17 @@ export interface TrackHost {
  * Starts, seeks and rate changes take effect `output.lookahead` seconds ahead (default 30 ms in
  * realtime, 0 offline) so the first sample lands where it was planned; a seek or rate change
  * hands over from the old source to the new one on the same sample.
+ *
+ * Tracks are made by the adapter (`createWebAudio(...).open(uri)`), not constructed directly.
+ *
+ * @example
+ * ```ts
+ * const track = await audio.open('file:///music/a.flac');
+ * track.setVolume(0.8);
+ * track.play();
+ * track.seek(30_000);          // continues from 30 s on the next sample after the lookahead
+ * console.log(track.position); // ms, from context.currentTime
+ * ```
  */
 export class WebAudioTrack implements AudioTrack {
   readonly uri: string;
@@ -58,6 +69,8 @@ export class WebAudioTrack implements AudioTrack {
   #failed = false;
   #claimed: boolean;
   #endedUnclaimed = false;
+  /** The predecessor ended while this track was scheduled after it: this one is sounding. */
+  #followsEnded = false;
   #next: WebAudioTrack | null = null;
   #before: WebAudioTrack | null = null;
 
@@ -236,6 +249,10 @@ export class WebAudioTrack implements AudioTrack {
     this.#events.emit('failed', { error, message });
   }
 
+  #predecessorEnded(): void {
+    if (this.#playing) this.#followsEnded = true;
+  }
+
   #unlink(): void {
     if (this.#next) this.#next.#before = null;
     this.#next = null;
@@ -248,9 +265,7 @@ export class WebAudioTrack implements AudioTrack {
 
   #started(): boolean {
     const first = this.#spans[0];
-    const before = this.#before;
-    const beforeEnded = before === null ? false : before.#ended;
-    if (this.#ended || beforeEnded) return true;
+    if (this.#ended || this.#followsEnded) return true;
     return first !== undefined && first.when <= this.#out.context.currentTime;
   }
 
@@ -299,7 +314,9 @@ export class WebAudioTrack implements AudioTrack {
     const when = last ? Math.max(at, last.when) : at;
     for (const span of this.#spans) {
       span.source.onended = () => span.source.disconnect();
-      span.source.stop(when);
+      try {
+        span.source.stop(when);
+      } catch {}
     }
     // Keep only the spans still needed to read the position before `when`.
     let keep = 0;
@@ -335,6 +352,7 @@ export class WebAudioTrack implements AudioTrack {
     this.#playing = false;
     this.#ended = true;
     // The successor, if any, is sounding now and no longer depends on this track.
+    if (this.#next) this.#next.#predecessorEnded();
     this.#unlink();
     if (this.#claimed) this.#events.emit('ended', undefined);
     else this.#endedUnclaimed = true;
@@ -365,6 +383,7 @@ export class WebAudioTrack implements AudioTrack {
   #cancel(): void {
     this.#stopSources();
     this.#playing = false;
+    this.#followsEnded = false;
     this.#offset = 0;
     this.#unscheduleNext();
   }

@@ -81,7 +81,8 @@ function positive(what: string, value: number | undefined, fallback: number, min
 }
 
 function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
 }
 
 class MprisControlsImpl implements MprisControls {

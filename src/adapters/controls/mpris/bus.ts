@@ -18,13 +18,14 @@ export function sessionBusAddress(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /**
- * Rewrites `unix:abstract=NAME` entries into a form Node's own sockets can open. dbus-next opens
- * abstract sockets only through an optional native module; Node reaches the same socket through
- * a path that starts with a NUL character. Other entries are left alone.
+ * Rewrites `unix:path=PATH` entries into dbus-next's `unix:socket=PATH`, which it opens with
+ * Node's own sockets, so a path connection never depends on the optional native `usocket`
+ * module (present on some machines and not others). `%XX` escapes in the path are decoded.
+ * Other entries, abstract sockets among them, are left to dbus-next.
  *
  * @example
  * ```ts
- * connectableAddress('unix:abstract=/tmp/dbus-x,guid=1'); // 'unix:socket=\u0000/tmp/dbus-x'
+ * connectableAddress('unix:path=/run/user/1000/bus,guid=1'); // 'unix:socket=/run/user/1000/bus'
  * ```
  */
 export function connectableAddress(address: string): string {
@@ -32,16 +33,22 @@ export function connectableAddress(address: string): string {
     .split(';')
     .map((entry) => {
       const match = /^unix:(.*)$/.exec(entry);
-      if (!match?.[1]) return entry;
-      const abstract = match[1].split(',').find((param) => param.startsWith('abstract='));
-      if (!abstract) return entry;
-      return `unix:socket=\u0000${decodeURIComponent(abstract.slice('abstract='.length))}`;
+      const path = match?.[1]?.split(',').find((param) => param.startsWith('path='));
+      if (!path) return entry;
+      return `unix:socket=${decodeURIComponent(path.slice('path='.length))}`;
     })
     .join(';');
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function reason(error: unknown, address: string): string {
+  if (
+    /(^|;)unix:abstract=/.test(address) &&
+    (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND'
+  ) {
+    return 'abstract socket addresses need the optional `usocket` module';
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
 }
 
 /**
@@ -93,7 +100,7 @@ export function busCall<T>(
 ): Promise<T> {
   let onError: (error: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
-    onError = (error) => reject(new Error(`${what} failed: ${reason(error)}`));
+    onError = (error) => reject(new Error(`${what} failed: ${reason(error, '')}`));
     bus.on('error', onError);
   });
   let answer: Promise<T>;
@@ -133,7 +140,9 @@ export async function connectSessionBus(
   try {
     bus = dbus.sessionBus({ busAddress: connectableAddress(address) });
   } catch (error) {
-    throw new Error(`cannot connect to the D-Bus session bus at \`${address}\`: ${reason(error)}`);
+    throw new Error(
+      `cannot connect to the D-Bus session bus at \`${address}\`: ${reason(error, address)}`,
+    );
   }
   bus.on('error', () => {});
   const greeted = new Promise<void>((resolve, reject) => {
@@ -144,7 +153,9 @@ export async function connectSessionBus(
     await withTimeout(greeted, clock, timeoutMs, 'the handshake');
   } catch (error) {
     closeSessionBus(bus);
-    throw new Error(`cannot connect to the D-Bus session bus at \`${address}\`: ${reason(error)}`);
+    throw new Error(
+      `cannot connect to the D-Bus session bus at \`${address}\`: ${reason(error, address)}`,
+    );
   }
   return bus;
 }

@@ -1,0 +1,136 @@
+import { createMediaSystem, type MediaSystem, TaskUnavailableError, VirtualClock } from 'backbeat';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextMessage, taskState, taskUrl, tick } from './helpers.ts';
+
+let system: MediaSystem | undefined;
+afterEach(async () => {
+  await system?.dispose();
+  system = undefined;
+});
+
+type Way = 'throw' | 'exit' | 'oom' | 'loop';
+
+const expectedReason: Record<Way, string> = {
+  throw: 'crashed',
+  exit: 'exited',
+  oom: 'memoryLimit',
+  loop: 'unresponsive',
+};
+
+/**
+ * Starts a probe task, makes it busy so calls queue up, then lets it die in `way`. Returns the
+ * settled calls and the terminated event.
+ */
+async function killMidCall(host: 'worker' | 'process', way: Way) {
+  const watchdogClock = new VirtualClock();
+  system = createMediaSystem({
+    memoryLimitMb: 48,
+    watchdogClock,
+    heartbeat: { intervalMs: 1_000, timeoutMs: 3_000 },
+  });
+  const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+  const bmp = app.backgroundMediaPlayer;
+  const player = bmp.current;
+  const first = (await nextMessage(bmp, (d) => d.type === 'ready', 20_000)).instanceId;
+  const terminated = taskState(bmp, 'terminated', 30_000);
+  bmp.sendMessageToBackground({ type: 'busy', ms: 300, then: way });
+  const calls = [player.setVolume(0.1), player.play(), player.seek(10), player.setMuted(true)];
+  if (way === 'loop') {
+    await tick(400); // the task is now spinning for real
+    await watchdogClock.advanceAsync(1_000);
+    await watchdogClock.advanceAsync(3_000);
+  }
+  const settled = await Promise.allSettled(calls);
+  const ended = await terminated;
+  return { app, bmp, player, settled, ended, first };
+}
+
+describe.each(['worker', 'process'] as const)('a %s task that dies mid-call', (host) => {
+  it.each(['throw', 'exit', 'oom', 'loop'] as const)(
+    'by %s: every pending call rejects with TaskUnavailableError, and current starts a fresh instance',
+    async (way) => {
+      const { bmp, player, settled, ended, first } = await killMidCall(host, way);
+      expect(ended.reason).toBe(expectedReason[way]);
+      for (const result of settled) {
+        expect(result.status).toBe('rejected');
+        expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TaskUnavailableError);
+      }
+      // Later calls on the dead instance reject at once.
+      await expect(player.pause()).rejects.toBeInstanceOf(TaskUnavailableError);
+      // Reading current again starts a new instance that works.
+      const ready = nextMessage(bmp, (d) => d.type === 'ready', 20_000);
+      const again = bmp.current;
+      const second = (await ready).instanceId;
+      expect(second).not.toBe(first);
+      await again.setVolume(0.3);
+      expect(again.snapshot.volume).toBe(0.3);
+    },
+    60_000,
+  );
+});
+
+describe.each(['worker', 'process', 'inline'] as const)(
+  'the system ends a %s task while calls are pending',
+  (host) => {
+    it('VoIP call with low memory: terminated without notice, calls reject', async () => {
+      system = createMediaSystem({ deviceFamily: 'mobile' });
+      const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+      const bmp = app.backgroundMediaPlayer;
+      const player = bmp.current;
+      await nextMessage(bmp, (d) => d.type === 'ready', 20_000);
+      const canceled: unknown[] = [];
+      bmp.on('messageReceivedFromBackground', ({ data }) => {
+        if (data.type === 'canceled') canceled.push(data);
+      });
+      const terminated = taskState(bmp, 'terminated');
+      if (host !== 'inline') bmp.sendMessageToBackground({ type: 'busy', ms: 200 });
+      const calls = [player.setVolume(0.2), player.play()];
+      system.interrupt('voipCall', { lowMemory: true });
+      expect((await terminated).reason).toBe('lowMemory');
+      const settled = await Promise.allSettled(calls);
+      for (const r of settled) {
+        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TaskUnavailableError);
+      }
+      if (host !== 'inline') expect(settled.every((r) => r.status === 'rejected')).toBe(true);
+      expect(canceled).toEqual([]);
+      await expect(player.play()).rejects.toBeInstanceOf(TaskUnavailableError);
+    });
+
+    it('system dispose: every pending call rejects', async () => {
+      system = createMediaSystem();
+      const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+      const bmp = app.backgroundMediaPlayer;
+      const player = bmp.current;
+      await nextMessage(bmp, (d) => d.type === 'ready', 20_000);
+      if (host !== 'inline') bmp.sendMessageToBackground({ type: 'busy', ms: 300 });
+      const calls = [player.setVolume(0.2), player.play()];
+      const disposing = system.dispose();
+      system = undefined;
+      await disposing;
+      const settled = await Promise.allSettled(calls);
+      if (host !== 'inline') {
+        for (const r of settled) {
+          expect(r.status).toBe('rejected');
+          expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TaskUnavailableError);
+        }
+      }
+      await expect(player.play()).rejects.toBeInstanceOf(TaskUnavailableError);
+    });
+  },
+);
+
+describe.each(['worker', 'process'] as const)('resource policy on the %s host', (host) => {
+  it('a run that does not return within its budget is terminated without notice', async () => {
+    const clock = new VirtualClock();
+    system = createMediaSystem({ clock, runBudgetMs: 2_000, heartbeat: false });
+    const app = system.launchApp({ id: 'a', task: taskUrl('loopInRun'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const player = bmp.current;
+    await taskState(bmp, 'running', 20_000);
+    const terminated = taskState(bmp, 'terminated');
+    const call = player.setVolume(0.5);
+    await clock.advanceAsync(2_000);
+    expect((await terminated).reason).toBe('runBudgetExceeded');
+    await expect(call).rejects.toBeInstanceOf(TaskUnavailableError);
+  });
+});

@@ -1,0 +1,301 @@
+import {
+  BackgroundOnlyError,
+  createMediaSystem,
+  type MediaSystem,
+  TaskUnavailableError,
+  ValueSetError,
+  VirtualClock,
+} from 'backbeat';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hosts, nextMessage, recordStates, taskState, taskUrl, tick } from './helpers.ts';
+
+let system: MediaSystem | undefined;
+afterEach(async () => {
+  await system?.dispose();
+  system = undefined;
+});
+
+describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
+  it('1. one player per app: the foreground gets a proxy; source and SMTC are background-only', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const ready = nextMessage(bmp, (d) => d.type === 'ready');
+    const player = bmp.current;
+    expect(bmp.current).toBe(player);
+    await ready;
+    expect(() => player.source).toThrow(BackgroundOnlyError);
+    expect(() => player.systemMediaTransportControls).toThrow(BackgroundOnlyError);
+    expect(() => {
+      (player as { source: unknown }).source = 'x';
+    }).toThrow(/only available in the background/);
+
+    const foreground: string[] = [];
+    for (const name of ['mediaOpened', 'mediaEnded', 'mediaFailed'] as const) {
+      player.on(name, () => foreground.push(name));
+    }
+    player.on('currentStateChanged', ({ state }) => foreground.push(`currentStateChanged:${state}`));
+    const ended = new Promise((r) => player.on('mediaEnded', r));
+    bmp.sendMessageToBackground({ type: 'source', uri: 'virtual:short?duration=150' });
+    await ended;
+    const failed = new Promise((r) => player.on('mediaFailed', r));
+    bmp.sendMessageToBackground({ type: 'source', uri: 'virtual:bad?duration=100&error=networkError' });
+    await failed;
+    bmp.sendMessageToBackground({ type: 'report' });
+    const report = await nextMessage(bmp, (d) => d.type === 'report');
+    const background = report.seen as string[];
+    for (const name of ['mediaOpened', 'mediaEnded', 'mediaFailed', 'currentStateChanged:playing']) {
+      expect(background).toContain(name);
+      expect(foreground).toContain(name);
+    }
+    expect(foreground).toEqual(background);
+  });
+
+  it('1. the snapshot replica follows the task in order and never goes back', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const player = bmp.current;
+    await nextMessage(bmp, (d) => d.type === 'ready');
+    const volumes: number[] = [];
+    player.on('snapshotChanged', (s) => volumes.push(s.volume));
+    await Promise.all([player.setVolume(0.2), player.setVolume(0.4), player.setVolume(0.6)]);
+    expect(player.snapshot.volume).toBe(0.6);
+    // Each change is seen once, in the order the task applied them.
+    expect(volumes.filter((v) => v !== 1)).toEqual([0.2, 0.4, 0.6]);
+    await player.setVolume(7);
+    expect(player.snapshot.volume).toBe(0.6);
+    await player.setMuted(true);
+    await player.setPlaybackRate(1.5);
+    expect(player.snapshot).toMatchObject({ isMuted: true, playbackRate: 1.5 });
+  });
+
+  it('2. a playback list set in the background cannot be reached from the foreground', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const player = bmp.current;
+    const opened = new Promise((r) => player.on('mediaOpened', r));
+    bmp.sendMessageToBackground({ type: 'play', uris: ['virtual:one?duration=5000'] });
+    await opened;
+    expect(() => player.source).toThrow(BackgroundOnlyError);
+    expect(player.snapshot.currentItem).toMatchObject({ index: 0, uri: 'virtual:one?duration=5000' });
+    expect(Object.keys(player.snapshot)).not.toContain('source');
+  });
+
+  it('3. presses from outside the app reach the task as buttonPressed', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    bmp.current;
+    await nextMessage(bmp, (d) => d.type === 'ready');
+    for (let i = 0; i < 50 && !system.controls.attached; i++) await tick(10);
+    const pressed = nextMessage(bmp, (d) => d.type === 'button');
+    await expect(system.controls.press('next')).resolves.toBe(true);
+    expect(await pressed).toEqual({ type: 'button', button: 'next' });
+    // A disabled button is not delivered.
+    await expect(system.controls.press('rewind')).resolves.toBe(false);
+  });
+
+  it('4. an invalid ValueSet is refused at the sender, naming the path; nothing is sent', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    bmp.current;
+    expect(() => bmp.sendMessageToBackground({ type: 'seq', n: Number.NaN })).toThrow(ValueSetError);
+    expect(() => bmp.sendMessageToBackground({ type: 'seq', deep: { f: () => 1 } } as never)).toThrow(
+      /deep\.f/,
+    );
+    expect(() => bmp.sendMessageToBackground(JSON.parse('{"__proto__": {"x": 1}}'))).toThrow(
+      ValueSetError,
+    );
+    bmp.sendMessageToBackground({ type: 'seq', n: 1 });
+    bmp.sendMessageToBackground({ type: 'report' });
+    const report = await nextMessage(bmp, (d) => d.type === 'report');
+    expect(report.received).toBe(2);
+    expect(report.order).toEqual([1]);
+  });
+
+  it('4. messages arrive in order, exactly once, both ways', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const sent = Array.from({ length: 300 }, (_, i) => i);
+    for (const n of sent) bmp.sendMessageToBackground({ type: 'seq', n, at: new Date(1_700_000_000_000 + n) });
+    bmp.sendMessageToBackground({ type: 'report' });
+    const report = await nextMessage(bmp, (d) => d.type === 'report');
+    expect(report.order).toEqual(sent);
+
+    const got: number[] = [];
+    const all = new Promise<void>((resolve) => {
+      bmp.on('messageReceivedFromBackground', ({ data }) => {
+        if (data.type !== 'many') return;
+        got.push(data.i as number);
+        if (got.length === 200) resolve();
+      });
+    });
+    bmp.sendMessageToBackground({ type: 'sendMany', n: 200 });
+    await all;
+    expect(got).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('4. messages sent before the other side has a handler wait for it, in order', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('lateHandler'), host });
+    const bmp = app.backgroundMediaPlayer;
+    for (let n = 0; n < 20; n++) bmp.sendMessageToBackground({ type: 'n', n });
+    bmp.sendMessageToBackground({ type: 'report' });
+    const report = await nextMessage(bmp, (d) => d.type === 'report');
+    expect(report.got).toEqual(Array.from({ length: 20 }, (_, n) => n));
+
+    // Background -> foreground: the task talks before the foreground listens.
+    const app2 = system.launchApp({ id: 'b', task: taskUrl('probe'), host });
+    const bmp2 = app2.backgroundMediaPlayer;
+    bmp2.current;
+    bmp2.sendMessageToBackground({ type: 'sendMany', n: 5 });
+    await tick(host === 'inline' ? 20 : 400);
+    const got: number[] = [];
+    bmp2.on('messageReceivedFromBackground', ({ data }) => {
+      if (data.type === 'many') got.push(data.i as number);
+    });
+    for (let i = 0; i < 100 && got.length < 5; i++) await tick(10);
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('4. a full buffer is reported as an error event, never dropped silently', async () => {
+    system = createMediaSystem({ messageBufferLimit: 3 });
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const errors: Error[] = [];
+    bmp.on('error', (e) => errors.push(e));
+    bmp.current;
+    app.suspend();
+    bmp.sendMessageToBackground({ type: 'sendMany', n: 5 });
+    for (let i = 0; i < 200 && errors.length < 2; i++) await tick(10);
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0]?.name).toBe('MessageBufferOverflowError');
+  });
+
+  it('5. run starts on the first current read, handler registration or message — not before', async () => {
+    system = createMediaSystem();
+    const a = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const b = system.launchApp({ id: 'b', task: taskUrl('probe'), host });
+    const c = system.launchApp({ id: 'c', task: taskUrl('probe'), host });
+    const d = system.launchApp({ id: 'd', task: taskUrl('probe'), host });
+    a.backgroundMediaPlayer.on('taskStateChanged', () => {});
+    expect(system.backgroundTasks()).toEqual([]);
+    a.backgroundMediaPlayer.current;
+    b.backgroundMediaPlayer.on('messageReceivedFromBackground', () => {});
+    c.backgroundMediaPlayer.sendMessageToBackground({ type: 'report' });
+    expect(system.backgroundTasks().map((t) => t.appId).sort()).toEqual(['a', 'b', 'c']);
+    expect(d.instanceId).toBeNull();
+    await Promise.all([a, b, c].map((x) => taskState(x.backgroundMediaPlayer, 'alive')));
+  });
+
+  it('6. run returning without a deferral completes the task', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('noDeferral'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const states = recordStates(bmp);
+    const player = bmp.current;
+    await taskState(bmp, 'completed');
+    expect(states).toEqual(['starting', 'running', 'completed']);
+    await expect(player.play()).rejects.toBeInstanceOf(TaskUnavailableError);
+  });
+
+  it('6. canceled may arrive while run executes and is followed by completed', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('slowRun'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const states = recordStates(bmp);
+    const canceled = nextMessage(bmp, (d) => d.type === 'canceled');
+    await taskState(bmp, 'running');
+    const done = bmp.shutdown();
+    expect(await canceled).toEqual({ type: 'canceled', reason: 'abort' });
+    await done;
+    // Worker and process: the cancel arrives while run still executes, so the task goes from
+    // running straight to canceling. Inline: run blocks the only thread, so it has returned.
+    expect(states.slice(-2)).toEqual(['canceling:abort', 'completed']);
+    if (host !== 'inline') expect(states).not.toContain('alive');
+  });
+
+  it('6. a cancelled task that does not complete its deferral is terminated after the grace period', async () => {
+    const clock = new VirtualClock();
+    system = createMediaSystem({ clock, cancellationGraceMs: 5_000 });
+    const app = system.launchApp({ id: 'a', task: taskUrl('stubborn'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const states = recordStates(bmp);
+    const player = bmp.current;
+    await taskState(bmp, 'alive');
+    const canceled = nextMessage(bmp, (d) => d.type === 'canceled');
+    const done = bmp.shutdown();
+    await canceled;
+    const pending = player.setVolume(0.5).catch((e) => e);
+    await clock.advanceAsync(4_999);
+    expect(app.instanceId).not.toBeNull();
+    await clock.advanceAsync(1);
+    await done;
+    expect(states).toEqual(['starting', 'running', 'alive', 'canceling:abort', 'terminated:graceExpired']);
+    const result = await pending;
+    if (result instanceof Error) expect(result).toBeInstanceOf(TaskUnavailableError);
+  });
+
+  it('9. reading current after the task ended starts a fresh instance', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const bmp = app.backgroundMediaPlayer;
+    bmp.current;
+    const first = (await nextMessage(bmp, (d) => d.type === 'ready')).instanceId;
+    await bmp.shutdown();
+    expect(app.instanceId).toBeNull();
+    const ready = nextMessage(bmp, (d) => d.type === 'ready');
+    const player = bmp.current;
+    const second = (await ready).instanceId;
+    expect(second).not.toBe(first);
+    await player.setVolume(0.3);
+    expect(player.snapshot.volume).toBe(0.3);
+  });
+
+  it('a task module that is not a defineBackgroundTask export fails with a clear error', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('notATask'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const error = new Promise<Error>((r) => bmp.on('error', r));
+    const terminated = taskState(bmp, 'terminated');
+    bmp.current;
+    expect((await error).message).toMatch(/defineBackgroundTask/);
+    expect((await terminated).reason).toBe('crashed');
+  });
+
+  it('a run that throws ends the task as crashed and reports the error', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('throwsInRun'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const error = new Promise<Error>((r) => bmp.on('error', r));
+    const terminated = taskState(bmp, 'terminated');
+    bmp.current;
+    const e = await error;
+    expect(e.name).toBe('RangeError');
+    expect(e.message).toBe('run failed on purpose');
+    expect((await terminated).reason).toBe('crashed');
+  });
+});
+
+describe('messages to a terminated foreground', () => {
+  it('raise ForegroundUnavailableError in the task (inline host, where the test can look)', async () => {
+    system = createMediaSystem({ policies: { sharedLifetime: false } });
+    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host: 'inline' });
+    const bmp = app.backgroundMediaPlayer;
+    bmp.current;
+    await nextMessage(bmp, (d) => d.type === 'ready');
+    (globalThis as { __backbeatProbe?: unknown }).__backbeatProbe = undefined;
+    bmp.sendMessageToBackground({ type: 'tryForeground', afterMs: 30 });
+    await app.terminate();
+    expect(() => bmp.sendMessageToBackground({ type: 'late' })).toThrow(/terminated/);
+    for (let i = 0; i < 50 && !(globalThis as any).__backbeatProbe; i++) await tick(5);
+    expect((globalThis as any).__backbeatProbe).toEqual({
+      name: 'ForegroundUnavailableError',
+      code: 'FOREGROUND_UNAVAILABLE',
+    });
+  });
+});
