@@ -183,7 +183,8 @@ function taskOf(context: MediaSystemContext, appId: string): MediaSystemTask | n
  * The composed system: per-app foreground and background task statecharts plus the policies
  * the device family enforces, as spawned children (`app:ID`, `task:ID`,
  * `inactivityTimeout:ID`, `sharedLifetime:ID`, one device-wide `exclusivity`) that an
- * inspector shows as a tree. The machine is pure: the runtime feeds it facts
+ * inspector shows as a tree; `relay:ID` children carry what those emit back to the system.
+ * The machine is pure: the runtime feeds it facts
  * ({@link MediaSystemEvent}) and carries out the commands it emits
  * ({@link MediaSystemEmitted}); every timer is an xstate delay on the actor's clock.
  *

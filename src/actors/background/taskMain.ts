@@ -24,7 +24,27 @@ export interface TaskInit {
   /** Foreground state when the task starts. */
   foregroundState: 'visible' | 'suspended' | 'terminated' | 'notRunning';
   /** How the task makes sound. */
-  audio: { kind: 'virtual' } | { kind: 'custom' };
+  audio: TaskAudio;
+}
+
+/**
+ * How a task makes sound: `virtual` media on the task's clock (no sound device needed), or real
+ * sound through the Web Audio adapter (`sink: 'none'` plays to a silent null sink).
+ */
+export type TaskAudio =
+  | { kind: 'virtual' }
+  | { kind: 'webAudio'; sink?: 'auto' | 'device' | 'none'; sampleRate?: number };
+
+async function createAudio(audio: TaskAudio, clock: Clock): Promise<AudioAdapter> {
+  if (audio.kind === 'webAudio') {
+    const { createWebAudio } = await import('../../adapters/audio/webAudio/index.js');
+    return createWebAudio({
+      mode: 'realtime',
+      sink: audio.sink ?? 'auto',
+      ...(audio.sampleRate === undefined ? {} : { sampleRate: audio.sampleRate }),
+    });
+  }
+  return createVirtualAudio({ clock });
 }
 
 /** Things only the inline host can hand over (same thread, not cloned). */
@@ -77,7 +97,7 @@ export default async function taskMain(
   const clock = locals.clock ?? systemClock;
   const channel = openTaskChannel(endpoint);
 
-  const audio = locals.audio ?? createVirtualAudio({ clock });
+  const audio = locals.audio ?? (await createAudio(init.audio ?? { kind: 'virtual' }, clock));
   const player = new MediaPlayer({ clock, audio });
   const controls = new SystemMediaTransportControls();
   player._attachControls(controls);

@@ -13,6 +13,7 @@ import type {
   SystemMediaTransportControlsState,
 } from '../task/systemMediaTransportControls.js';
 import type { PlayerSnapshot } from '../task/playerSnapshot.js';
+import type { TaskAudio } from '../background/taskMain.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
 import { PlayerReplica } from './playerReplica.js';
@@ -29,6 +30,7 @@ export interface AppHost {
   watchdogClock: Clock;
   messageBufferLimit: number;
   completionAckMs: number;
+  audio: TaskAudio;
   /** Inline host only: an audio adapter shared with the foreground (tests). */
   inlineAudio?: (clock: Clock) => AudioAdapter;
   taskStarting(app: App): void;
@@ -246,7 +248,7 @@ export class App {
         taskUrl: this.#taskUrl,
         messageBufferLimit: this.#system.messageBufferLimit,
         foregroundState: this.#state,
-        audio: { kind: 'virtual' },
+        audio: this.#system.audio,
       },
       ...(inline
         ? {

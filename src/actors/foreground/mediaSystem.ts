@@ -1,4 +1,5 @@
 import { createActor, type InspectionEvent } from 'xstate';
+import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
@@ -11,6 +12,7 @@ import {
   type MediaSystemInput,
   mediaSystemMachine,
 } from '../../machines/mediaSystem.js';
+import type { TaskAudio } from '../background/taskMain.js';
 import { App, type AppHost, type LaunchAppOptions } from './app.js';
 
 /** Options of {@link createMediaSystem}. */
@@ -44,6 +46,16 @@ export interface MediaSystemOptions {
   inspect?: (event: InspectionEvent) => void;
   /** Default host of launched apps. */
   defaultHost?: HostKind;
+  /**
+   * How tasks make sound: `{ kind: 'virtual' }` (default; media described by `virtual:` URIs,
+   * no device needed) or `{ kind: 'webAudio', sink }` for real files through Web Audio.
+   */
+  audio?: TaskAudio;
+  /**
+   * More system media controls to connect to the app holding the controls, besides the virtual
+   * `system.controls` (for example MPRIS on Linux, from `backbeat/controls/mpris`).
+   */
+  controlsAdapters?: ControlsAdapter[];
   /** Inline host only: the audio adapter a task gets (tests use virtual audio on the clock). */
   inlineAudio?: (clock: Clock) => AudioAdapter;
 }
@@ -85,6 +97,10 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
   let disposed = false;
   const apps = new Map<string, App>();
   const controls = createVirtualControls();
+  const adapters: ControlsAdapter[] = [controls, ...(options.controlsAdapters ?? [])];
+  const detachAll = () => {
+    for (const adapter of adapters) if (adapter.attached) adapter.detach();
+  };
   let controlsHolder: App | null = null;
 
   const input: MediaSystemInput = { deviceFamily };
@@ -120,19 +136,22 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     watchdogClock: options.watchdogClock ?? systemClock,
     messageBufferLimit: options.messageBufferLimit ?? 1_024,
     completionAckMs: 1_000,
+    audio: options.audio ?? { kind: 'virtual' },
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
     newInstanceId: (appId) => `${appId}#${systemId}.${++instanceCounter}`,
     taskStarting: (app) => {
-      if (controlsHolder && controlsHolder !== app) controls.detach();
-      if (controls.attached && controlsHolder === app) controls.detach();
+      detachAll();
       controlsHolder = app;
     },
     controlsReady: (app) => {
-      if (controlsHolder === app && !controls.attached) controls.attach(app._controlsTarget);
+      if (controlsHolder !== app) return;
+      for (const adapter of adapters) {
+        if (!adapter.attached) adapter.attach(app._controlsTarget);
+      }
     },
     taskEnded: (app) => {
       if (controlsHolder === app) {
-        controls.detach();
+        detachAll();
         controlsHolder = null;
       }
     },
@@ -177,7 +196,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
       if (disposed) return;
       await Promise.all([...apps.values()].map((a) => a._dispose()));
       disposed = true;
-      controls.detach();
+      detachAll();
       actor.stop();
     },
   };

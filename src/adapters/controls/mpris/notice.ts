@@ -3,7 +3,14 @@ export type NoticeSink = (message: string) => void;
 
 const given = new Set<string>();
 
-/** Writes a notice to standard error. */
+/**
+ * Writes a notice to standard error.
+ *
+ * @example
+ * ```ts
+ * warnNotice('Backbeat: MPRIS media controls are off');
+ * ```
+ */
 export const warnNotice: NoticeSink = (message) => {
   console.warn(message);
 };
