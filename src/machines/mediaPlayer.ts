@@ -20,9 +20,14 @@ import type { MediaPlayerErrorKind } from '../errors.js';
  * Semantics: `PLAY` while opening is remembered (`playRequested`) and honoured by `OPENED`;
  * without it `autoPlay` decides between `playing` and `paused`. `ENDED` with looping rewinds
  * and keeps playing; without looping it pauses at the end and the next `PLAY` starts over.
- * `STOP` silences and rewinds. A failure (`OPEN_FAILED`, `FAILED`) closes the player with
- * `error` set. Volume outside 0–1, a non-finite or non-positive rate and a seek while the
- * source cannot seek are ignored; seek targets are clamped to `[0, naturalDuration]`.
+ * `PAUSE` while buffering ends the buffering episode (`bufferingEnded`); the adapter starts a
+ * new one when playback resumes. `STOP` silences and rewinds. A failure (`OPEN_FAILED`,
+ * `FAILED`) closes the player with `error` set. `SET_SOURCE` without a source closes it from
+ * any state; with one it (re)enters `opening` (`play: true` asks to play once open). Volume
+ * outside 0–1, a non-finite or non-positive rate and a seek while the source cannot seek are
+ * ignored; seek targets are clamped to `[0, naturalDuration]`. Setting an unchanged value
+ * emits nothing. `currentStateChanged` is emitted on entering each state, so exactly on a
+ * change of state.
  */
 
 /** Every state name of {@link mediaPlayerMachine} (MediaPlayerState). */

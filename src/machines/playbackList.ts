@@ -196,6 +196,12 @@ interface Move {
 /**
  * Where an event moves the current item, or null when it does not move it. Pure; used by the
  * machine's guards and actions.
+ *
+ * @example
+ * ```ts
+ * planMove(list.getSnapshot().context, { type: 'ITEM_ENDED' });
+ * // { newIndex: 2, reason: 'endOfStream' }, or newIndex -1 at the end without auto-repeat
+ * ```
  */
 export function planMove(ctx: PlaybackListContext, event: PlaybackListEvent): Move | null {
   if (ctx.itemCount === 0) return null;
@@ -254,6 +260,12 @@ function validMoved(moved: unknown, count: number, oldCount: number): moved is n
 /**
  * The context after an `ITEMS_CHANGED`: indexes renumbered, the current and starting items
  * followed to their new places. Pure.
+ *
+ * @example
+ * ```ts
+ * // Three items, the second current; an item is inserted at the front.
+ * remapItems(context, 4, [-1, 0, 1, 2]).currentIndex; // 2
+ * ```
  */
 export function remapItems(
   ctx: PlaybackListContext,

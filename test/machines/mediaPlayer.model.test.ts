@@ -57,20 +57,21 @@ const traversal = { input: {} } as Parameters<typeof model.getShortestPaths>[0];
 // Simple paths over every event and flag explode (any state can switch source), so they are
 // taken over the lifecycle events alone, with source switches and failures offered only from
 // `closed` and `playing`: about 1 400 paths, each a different order of the same few moves.
-const lifecycleEvents = walkEvents.filter((e) =>
-  !(e.type === 'SET_SOURCE' && e.play) &&
-  [
-    'SET_SOURCE',
-    'OPENED',
-    'OPEN_FAILED',
-    'FAILED',
-    'PLAY',
-    'PAUSE',
-    'STOP',
-    'BUFFERING_STARTED',
-    'BUFFERING_ENDED',
-    'ENDED',
-  ].includes(e.type),
+const lifecycleEvents = walkEvents.filter(
+  (e) =>
+    !(e.type === 'SET_SOURCE' && e.play) &&
+    [
+      'SET_SOURCE',
+      'OPENED',
+      'OPEN_FAILED',
+      'FAILED',
+      'PLAY',
+      'PAUSE',
+      'STOP',
+      'BUFFERING_STARTED',
+      'BUFFERING_ENDED',
+      'ENDED',
+    ].includes(e.type),
 );
 const lifecycleModel = createWalkModel(mediaPlayerMachine, { events: lifecycleEvents });
 const lifecycleTraversal = {
@@ -156,7 +157,10 @@ function checkPath(path: (typeof paths)[number]): string[] {
     // Context shape per state.
     if (ctx.error !== null) check(state === 'closed', 'error outside closed');
     if (state === 'closed' || state === 'opening') {
-      check(!ctx.canSeek && !ctx.canPause && ctx.naturalDuration === 0, 'media facts while not open');
+      check(
+        !ctx.canSeek && !ctx.canPause && ctx.naturalDuration === 0,
+        'media facts while not open',
+      );
     } else {
       check(ctx.canPause && ctx.naturalDuration === DURATION, 'open media without its facts');
     }
@@ -166,7 +170,9 @@ function checkPath(path: (typeof paths)[number]): string[] {
 
     // currentStateChanged is emitted exactly on a change of state, naming the new state.
     const before = prev ? stateOf(prev) : undefined;
-    const changes = types(emitted, 'currentStateChanged').map((e) => (e as { state: string }).state);
+    const changes = types(emitted, 'currentStateChanged').map(
+      (e) => (e as { state: string }).state,
+    );
     check(same(changes, state === before ? [] : [state]), `currentStateChanged ${changes}`);
 
     // Output commands keep the track sounding exactly while playing or buffering.

@@ -190,7 +190,11 @@ describe('mediaPlayerMachine', () => {
   it('PAUSE while buffering pauses and closes the buffering episode', () => {
     const p = start();
     p.send(setSource, opened, { type: 'BUFFERING_STARTED' });
-    expect(p.send({ type: 'PAUSE' })).toEqual(['pauseOutput', 'bufferingEnded', 'currentStateChanged']);
+    expect(p.send({ type: 'PAUSE' })).toEqual([
+      'pauseOutput',
+      'bufferingEnded',
+      'currentStateChanged',
+    ]);
     expect(p.state).toBe('paused');
   });
 

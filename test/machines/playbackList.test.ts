@@ -87,7 +87,11 @@ describe('playbackListMachine', () => {
   it('ends after as many failures in a row as there are items, even with autoRepeat', () => {
     const l = start({ autoRepeatEnabled: true }, 3);
     l.send({ type: 'START' });
-    const changes = l.send({ type: 'ITEM_FAILED' }, { type: 'ITEM_FAILED' }, { type: 'ITEM_FAILED' });
+    const changes = l.send(
+      { type: 'ITEM_FAILED' },
+      { type: 'ITEM_FAILED' },
+      { type: 'ITEM_FAILED' },
+    );
     expect(changes.map((c) => c.newIndex)).toEqual([1, 2, -1]);
     expect(l.state).toBe('ended');
   });

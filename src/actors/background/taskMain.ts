@@ -95,9 +95,10 @@ export default async function taskMain(
   const init = rawInit as TaskInit;
   const locals = ((context as { locals?: TaskLocals }).locals ?? {}) as TaskLocals;
   const clock = locals.clock ?? systemClock;
-  const channel = openTaskChannel(endpoint);
-
+  // Everything that awaits happens before the channel opens: the endpoint holds what arrives
+  // until then, while an open channel delivers at once to whoever listens.
   const audio = locals.audio ?? (await createAudio(init.audio ?? { kind: 'virtual' }, clock));
+  const channel = openTaskChannel(endpoint, { onListenerError: (error) => context.fail(error) });
   const player = new MediaPlayer({ clock, audio });
   const controls = new SystemMediaTransportControls();
   player._attachControls(controls);

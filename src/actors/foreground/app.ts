@@ -236,7 +236,6 @@ export class App {
     const instanceId = this.#system.newInstanceId(this.id);
     this.#replica.reset(instanceId);
     this.#controlsState = null;
-    this.#system.send({ type: 'TASK_STARTING', appId: this.id, instanceId });
     const clock = this.#system.clock;
     const inline = this.host === 'inline';
     const connection = new TaskConnection({
@@ -283,6 +282,9 @@ export class App {
     });
     this.#connection = connection;
     this.#system.taskStarting(this);
+    // After the connection is in place, so the system's first `starting` finds it; the task's
+    // own notices arrive asynchronously, after this.
+    this.#system.send({ type: 'TASK_STARTING', appId: this.id, instanceId });
     return connection;
   }
 
@@ -381,6 +383,7 @@ export class App {
   }
 
   #finish(connection: TaskConnection): void {
+    connection.refuseCalls('completed');
     connection.control({ type: 'complete' });
     const clock = this.#system.clock;
     const timer = clock.setTimeout(() => {

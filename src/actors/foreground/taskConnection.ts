@@ -1,6 +1,7 @@
 import { createTaskHost } from '../../adapters/transport/hostFactory.js';
 import type { ExitInfo, HostKind, TaskHost } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
+import { TaskUnavailableError } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { ControlCommand, LifecycleNotice, RelayDraft } from '../../protocol.js';
 import type { TaskInit, TaskLocals, PlayerStub } from '../background/taskMain.js';
@@ -53,6 +54,7 @@ export class TaskConnection {
   #watchdog: Watchdog | null = null;
   #requested: TerminationReason | 'completed' | null = null;
   #ended = false;
+  #closing: string | null = null;
   #endedPromise: Promise<void>;
 
   constructor(options: TaskConnectionOptions) {
@@ -112,7 +114,15 @@ export class TaskConnection {
 
   /** Calls the player stub; rejects with TaskUnavailableError if the task is or becomes gone. */
   call<R>(fn: (stub: ForegroundChannel<PlayerStub>['remote']) => R | PromiseLike<R>) {
+    if (this.#closing !== null) {
+      return Promise.reject(new TaskUnavailableError(this.#closing));
+    }
     return this.channel.call(fn);
+  }
+
+  /** Refuses new calls from now on (the task completed and is being released). */
+  refuseCalls(reason: string): void {
+    this.#closing ??= reason;
   }
 
   /** Sends a relay envelope (a message or a command) to the task. */
