@@ -2,11 +2,8 @@
  * Backbeat's foreground entry: create a media system, launch apps, talk to their background
  * playback tasks.
  */
-export {
-  createMediaSystem,
-  type MediaSystem,
-  type MediaSystemOptions,
-} from './actors/foreground/mediaSystem.js';
+
+export type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
 export { App, type LaunchAppOptions } from './actors/foreground/app.js';
 export {
   BackgroundMediaPlayer,
@@ -14,11 +11,15 @@ export {
   type TaskStateChangedEventArgs,
 } from './actors/foreground/backgroundMediaPlayer.js';
 export {
+  createMediaSystem,
+  type MediaSystem,
+  type MediaSystemOptions,
+} from './actors/foreground/mediaSystem.js';
+export {
   MediaPlayerProxy,
   type MediaPlayerProxyEventMap,
 } from './actors/foreground/playerProxy.js';
 export type { PlayerSnapshot, PlayerSnapshotItem } from './actors/task/playerSnapshot.js';
-export type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
 export {
   BackbeatError,
@@ -32,6 +33,16 @@ export {
   TaskUnavailableError,
   ValueSetError,
 } from './errors.js';
+export type { TaskState } from './machines/backgroundTask.js';
+export {
+  type CancellationReason,
+  cancellationReasons,
+  type TerminationReason,
+} from './machines/cancellationReasons.js';
+export { type DeviceFamily, deviceFamilies } from './machines/deviceFamilies.js';
+export type { MediaPlayerState } from './machines/mediaPlayer.js';
+export type { LiveTask } from './machines/mediaSystem.js';
+export { defineMessages, type MessageOf, type MessageOfType } from './messages.js';
 export {
   defaultValueSetLimits,
   parseValueSet,
@@ -39,13 +50,3 @@ export {
   type ValueSetLimits,
   type ValueSetValue,
 } from './valueSet.js';
-export { defineMessages, type MessageOf, type MessageOfType } from './messages.js';
-export {
-  type CancellationReason,
-  cancellationReasons,
-  type TerminationReason,
-} from './machines/cancellationReasons.js';
-export type { TaskState } from './machines/backgroundTask.js';
-export { type DeviceFamily, deviceFamilies } from './machines/deviceFamilies.js';
-export type { MediaPlayerState } from './machines/mediaPlayer.js';
-export type { LiveTask } from './machines/mediaSystem.js';

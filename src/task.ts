@@ -1,6 +1,11 @@
 /**
  * Backbeat's background entry (`backbeat/task`): what a background playback task module uses.
  */
+
+export type {
+  BackgroundMediaPlayerTaskView,
+  MediaPlayerDataReceivedEventArgs,
+} from './actors/background/backgroundMediaPlayer.js';
 export {
   type BackgroundTaskDefinition,
   defineBackgroundTask,
@@ -10,10 +15,6 @@ export type {
   BackgroundTaskInstance,
   BackgroundTaskRegistration,
 } from './actors/background/taskInstance.js';
-export type {
-  BackgroundMediaPlayerTaskView,
-  MediaPlayerDataReceivedEventArgs,
-} from './actors/background/backgroundMediaPlayer.js';
 export { MediaPlayer, type MediaPlayerEventMap } from './actors/task/mediaPlayer.js';
 export { MediaPlaybackItem, MediaSource } from './actors/task/mediaSource.js';
 export {
@@ -21,12 +22,12 @@ export {
   type ItemFailedEvent,
   MediaPlaybackList,
 } from './actors/task/playbackList.js';
+export type { PlayerSnapshot } from './actors/task/playerSnapshot.js';
 export {
   SystemMediaTransportControls,
   type SystemMediaTransportControlsButton,
 } from './actors/task/systemMediaTransportControls.js';
-export type { PlayerSnapshot } from './actors/task/playerSnapshot.js';
 export { ForegroundUnavailableError, ValueSetError } from './errors.js';
-export { defineMessages } from './messages.js';
 export type { CancellationReason } from './machines/cancellationReasons.js';
+export { defineMessages } from './messages.js';
 export type { ValueSet } from './valueSet.js';

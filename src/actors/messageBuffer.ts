@@ -12,7 +12,9 @@ export class MessageBuffer<T> {
 
   constructor(direction: string, limit: number) {
     if (!Number.isInteger(limit) || limit < 0) {
-      throw new RangeError(`Message buffer limit must be an integer >= 0, got \`${String(limit)}\``);
+      throw new RangeError(
+        `Message buffer limit must be an integer >= 0, got \`${String(limit)}\``,
+      );
     }
     this.#direction = direction;
     this.#limit = limit;

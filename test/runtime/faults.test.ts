@@ -33,7 +33,7 @@ async function killMidCall(host: 'worker' | 'process', way: Way) {
   const player = bmp.current;
   const first = (await nextMessage(bmp, (d) => d.type === 'ready', 20_000)).instanceId;
   const terminated = taskState(bmp, 'terminated', 30_000);
-  bmp.sendMessageToBackground({ type: 'busy', ms: 300, then: way });
+  bmp.sendMessageToBackground({ type: 'busy', ms: 300, andThen: way });
   const calls = [player.setVolume(0.1), player.play(), player.seek(10), player.setMuted(true)];
   if (way === 'loop') {
     await tick(400); // the task is now spinning for real

@@ -49,7 +49,9 @@ export function taskState(
 /** Records every taskStateChanged of a BackgroundMediaPlayer. */
 export function recordStates(bmp: BackgroundMediaPlayer): string[] {
   const states: string[] = [];
-  bmp.on('taskStateChanged', ({ state, reason }) => states.push(reason ? `${state}:${reason}` : state));
+  bmp.on('taskStateChanged', ({ state, reason }) =>
+    states.push(reason ? `${state}:${reason}` : state),
+  );
   return states;
 }
 

@@ -34,17 +34,27 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     for (const name of ['mediaOpened', 'mediaEnded', 'mediaFailed'] as const) {
       player.on(name, () => foreground.push(name));
     }
-    player.on('currentStateChanged', ({ state }) => foreground.push(`currentStateChanged:${state}`));
+    player.on('currentStateChanged', ({ state }) =>
+      foreground.push(`currentStateChanged:${state}`),
+    );
     const ended = new Promise((r) => player.on('mediaEnded', r));
     bmp.sendMessageToBackground({ type: 'source', uri: 'virtual:short?duration=150' });
     await ended;
     const failed = new Promise((r) => player.on('mediaFailed', r));
-    bmp.sendMessageToBackground({ type: 'source', uri: 'virtual:bad?duration=100&error=networkError' });
+    bmp.sendMessageToBackground({
+      type: 'source',
+      uri: 'virtual:bad?duration=100&error=networkError',
+    });
     await failed;
     bmp.sendMessageToBackground({ type: 'report' });
     const report = await nextMessage(bmp, (d) => d.type === 'report');
     const background = report.seen as string[];
-    for (const name of ['mediaOpened', 'mediaEnded', 'mediaFailed', 'currentStateChanged:playing']) {
+    for (const name of [
+      'mediaOpened',
+      'mediaEnded',
+      'mediaFailed',
+      'currentStateChanged:playing',
+    ]) {
       expect(background).toContain(name);
       expect(foreground).toContain(name);
     }
@@ -79,7 +89,10 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     bmp.sendMessageToBackground({ type: 'play', uris: ['virtual:one?duration=5000'] });
     await opened;
     expect(() => player.source).toThrow(BackgroundOnlyError);
-    expect(player.snapshot.currentItem).toMatchObject({ index: 0, uri: 'virtual:one?duration=5000' });
+    expect(player.snapshot.currentItem).toMatchObject({
+      index: 0,
+      uri: 'virtual:one?duration=5000',
+    });
     expect(Object.keys(player.snapshot)).not.toContain('source');
   });
 
@@ -102,10 +115,12 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
     const bmp = app.backgroundMediaPlayer;
     bmp.current;
-    expect(() => bmp.sendMessageToBackground({ type: 'seq', n: Number.NaN })).toThrow(ValueSetError);
-    expect(() => bmp.sendMessageToBackground({ type: 'seq', deep: { f: () => 1 } } as never)).toThrow(
-      /deep\.f/,
+    expect(() => bmp.sendMessageToBackground({ type: 'seq', n: Number.NaN })).toThrow(
+      ValueSetError,
     );
+    expect(() =>
+      bmp.sendMessageToBackground({ type: 'seq', deep: { f: () => 1 } } as never),
+    ).toThrow(/deep\.f/);
     expect(() => bmp.sendMessageToBackground(JSON.parse('{"__proto__": {"x": 1}}'))).toThrow(
       ValueSetError,
     );
@@ -121,7 +136,8 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
     const bmp = app.backgroundMediaPlayer;
     const sent = Array.from({ length: 300 }, (_, i) => i);
-    for (const n of sent) bmp.sendMessageToBackground({ type: 'seq', n, at: new Date(1_700_000_000_000 + n) });
+    for (const n of sent)
+      bmp.sendMessageToBackground({ type: 'seq', n, at: new Date(1_700_000_000_000 + n) });
     bmp.sendMessageToBackground({ type: 'report' });
     const report = await nextMessage(bmp, (d) => d.type === 'report');
     expect(report.order).toEqual(sent);
@@ -187,7 +203,12 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     a.backgroundMediaPlayer.current;
     b.backgroundMediaPlayer.on('messageReceivedFromBackground', () => {});
     c.backgroundMediaPlayer.sendMessageToBackground({ type: 'report' });
-    expect(system.backgroundTasks().map((t) => t.appId).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      system
+        .backgroundTasks()
+        .map((t) => t.appId)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
     expect(d.instanceId).toBeNull();
     await Promise.all([a, b, c].map((x) => taskState(x.backgroundMediaPlayer, 'alive')));
   });
@@ -235,7 +256,13 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     expect(app.instanceId).not.toBeNull();
     await clock.advanceAsync(1);
     await done;
-    expect(states).toEqual(['starting', 'running', 'alive', 'canceling:abort', 'terminated:graceExpired']);
+    expect(states).toEqual([
+      'starting',
+      'running',
+      'alive',
+      'canceling:abort',
+      'terminated:graceExpired',
+    ]);
     const result = await pending;
     if (result instanceof Error) expect(result).toBeInstanceOf(TaskUnavailableError);
   });

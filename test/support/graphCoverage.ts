@@ -82,7 +82,7 @@ export function graphCoverage(
         for (const t of machine.getTransitionData(prev, step.event) as any[]) {
           const defs = t.source.transitions.get(t.eventType) ?? [];
           const idx = defs.indexOf(t);
-          seenTransitions.add(transitionKey(t, idx < 0 ? 0 : idx));
+          seenTransitions.add(transitionKey(t, Math.max(idx, 0)));
         }
       }
     });

@@ -1,8 +1,8 @@
 import { Emitter } from '../../emitter.js';
 import { ForegroundUnavailableError } from '../../errors.js';
 import { parseValueSet, type ValueSet } from '../../valueSet.js';
-import type { MediaPlayer } from '../task/mediaPlayer.js';
 import { MessageBuffer } from '../messageBuffer.js';
+import type { MediaPlayer } from '../task/mediaPlayer.js';
 
 /** The argument of `messageReceivedFromForeground` / `messageReceivedFromBackground`. */
 export interface MediaPlayerDataReceivedEventArgs {

@@ -49,6 +49,8 @@ export function defineBackgroundTask(definition: BackgroundTaskDefinition): Defi
 /** True when `value` came from {@link defineBackgroundTask} (in any copy of the module). */
 export function isDefinedBackgroundTask(value: unknown): value is DefinedBackgroundTask {
   return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TASK_BRAND] === true
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[TASK_BRAND] === true
   );
 }

@@ -1,6 +1,6 @@
-import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import { Emitter } from '../../emitter.js';
 import { InvalidOperationError } from '../../errors.js';
+import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import type { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 
 /** Lifecycle facts the task instance reports to its host. */

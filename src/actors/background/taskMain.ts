@@ -1,13 +1,13 @@
-import type { TaskContext, TransportEndpoint } from '../../adapters/transport/types.js';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import { createVirtualAudio } from '../../adapters/audio/virtual.js';
+import type { TaskContext, TransportEndpoint } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import { serializeError } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
 import { openTaskChannel } from '../channel.js';
 import { MediaPlayer, type MediaPlayerEventMap } from '../task/mediaPlayer.js';
-import { sameSnapshotIgnoringPosition, type PlayerSnapshot } from '../task/playerSnapshot.js';
+import { type PlayerSnapshot, sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
 import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
 import { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 import { isDefinedBackgroundTask } from './defineBackgroundTask.js';

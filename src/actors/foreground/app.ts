@@ -1,6 +1,6 @@
-import type { HostKind } from '../../adapters/transport/types.js';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsTarget } from '../../adapters/controls/types.js';
+import type { HostKind } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
 import { InvalidOperationError, TaskUnavailableError } from '../../errors.js';
@@ -8,16 +8,16 @@ import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaSystem.js';
 import { type LifecycleNotice, reviveError } from '../../protocol.js';
 import { parseValueSet, type ValueSet } from '../../valueSet.js';
+import type { TaskAudio } from '../background/taskMain.js';
+import { MessageBuffer } from '../messageBuffer.js';
+import type { PlayerSnapshot } from '../task/playerSnapshot.js';
 import type {
   DeliveryOutcome,
   SystemMediaTransportControlsState,
 } from '../task/systemMediaTransportControls.js';
-import type { PlayerSnapshot } from '../task/playerSnapshot.js';
-import type { TaskAudio } from '../background/taskMain.js';
-import { MessageBuffer } from '../messageBuffer.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
-import { PlayerReplica } from './playerReplica.js';
 import { MediaPlayerProxy } from './playerProxy.js';
+import { PlayerReplica } from './playerReplica.js';
 import { TaskConnection } from './taskConnection.js';
 
 /** What an app needs from the system that runs it. */

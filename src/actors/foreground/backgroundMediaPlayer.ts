@@ -1,6 +1,6 @@
 import { Emitter } from '../../emitter.js';
-import type { CancellationReason, TerminationReason } from '../../machines/cancellationReasons.js';
 import type { TaskState } from '../../machines/backgroundTask.js';
+import type { CancellationReason, TerminationReason } from '../../machines/cancellationReasons.js';
 import type { ValueSet } from '../../valueSet.js';
 import type { MediaPlayerDataReceivedEventArgs } from '../background/backgroundMediaPlayer.js';
 import type { MediaPlayerProxy } from './playerProxy.js';

@@ -1,7 +1,7 @@
 import { createActor, type InspectionEvent } from 'xstate';
+import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
-import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { InvalidOperationError } from '../../errors.js';
@@ -164,20 +164,26 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     launchApp(launch) {
       if (disposed) throw new InvalidOperationError('launchApp called after dispose()');
       if (!launch || typeof launch.id !== 'string' || launch.id.length === 0) {
-        throw new TypeError(`launchApp expects { id: non-empty string }, got \`${String(launch?.id)}\``);
+        throw new TypeError(
+          `launchApp expects { id: non-empty string }, got \`${String(launch?.id)}\``,
+        );
       }
       if (apps.has(launch.id) && apps.get(launch.id)!.state !== 'terminated') {
         throw new InvalidOperationError(`An app with id '${launch.id}' is already running`);
       }
       const host = launch.host ?? options.defaultHost ?? 'worker';
       if (!['worker', 'process', 'inline'].includes(host)) {
-        throw new TypeError(`host must be 'worker', 'process' or 'inline', got \`${String(host)}\``);
+        throw new TypeError(
+          `host must be 'worker', 'process' or 'inline', got \`${String(host)}\``,
+        );
       }
       const url = launch.task instanceof URL ? launch.task.href : launch.task;
       try {
         new URL(url);
       } catch {
-        throw new TypeError(`task must be an absolute URL of the task module, got \`${String(url)}\``);
+        throw new TypeError(
+          `task must be an absolute URL of the task module, got \`${String(url)}\``,
+        );
       }
       const app = new App({ ...launch, host }, appHost);
       apps.set(launch.id, app);
@@ -187,7 +193,9 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     app: (id) => apps.get(id),
     interrupt(kind, interruptOptions = {}) {
       if (kind !== 'phoneCall' && kind !== 'voipCall') {
-        throw new TypeError(`interrupt kind must be 'phoneCall' or 'voipCall', got \`${String(kind)}\``);
+        throw new TypeError(
+          `interrupt kind must be 'phoneCall' or 'voipCall', got \`${String(kind)}\``,
+        );
       }
       send({ type: 'INTERRUPT', kind, lowMemory: interruptOptions.lowMemory ?? false });
     },

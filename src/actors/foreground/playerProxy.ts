@@ -1,8 +1,8 @@
 import { Emitter } from '../../emitter.js';
 import { BackgroundOnlyError } from '../../errors.js';
 import type { MediaPlayerState } from '../../machines/mediaPlayer.js';
-import type { PlayerSnapshot } from '../task/playerSnapshot.js';
 import type { PlayerStub } from '../background/taskMain.js';
+import type { PlayerSnapshot } from '../task/playerSnapshot.js';
 import type { PlayerReplica } from './playerReplica.js';
 
 /** Events of the foreground MediaPlayer proxy (the same names as the background player). */

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import { TaskUnavailableError } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { ControlCommand, LifecycleNotice, RelayDraft } from '../../protocol.js';
-import type { TaskInit, TaskLocals, PlayerStub } from '../background/taskMain.js';
+import type { PlayerStub, TaskInit, TaskLocals } from '../background/taskMain.js';
 import { type ForegroundChannel, openForegroundChannel } from '../channel.js';
 import { createWatchdog, type Watchdog } from '../watchdog.js';
 
