@@ -14,8 +14,13 @@
  */
 import type { InspectionEvent } from 'xstate';
 import { z } from 'zod';
+import {
+  type SystemMediaTransportControlsButton,
+  systemMediaTransportControlsButtons,
+} from './actors/task/systemMediaTransportControls.js';
 import * as errorClasses from './errors.js';
 import { ProtocolError } from './errors.js';
+import { type CancellationReason, cancellationReasons } from './machines/cancellationReasons.js';
 import { parseValueSet, type ValueSetLimits } from './valueSet.js';
 
 /** Version of the envelope format; an envelope with another `v` is refused. */
@@ -41,37 +46,16 @@ const plainRecord = z.custom<Record<string, unknown>>(isPlainObject, {
 const seq = z.number().int().min(1);
 
 /** Why a background task was cancelled (BackgroundTaskCancellationReason). */
-export const CANCELLATION_REASONS = [
-  'abort',
-  'terminating',
-  'loggingOff',
-  'servicingUpdate',
-  'idleTask',
-  'uninstall',
-  'conditionLoss',
-  'systemPolicy',
-  'executionTimeExceeded',
-  'resourceRevocation',
-  'energySaver',
-] as const;
+export const CANCELLATION_REASONS = cancellationReasons;
 /** Schema of a {@link CancellationReason}. */
-export const CancellationReasonSchema = z.enum(CANCELLATION_REASONS);
-/** Why a background task was cancelled (BackgroundTaskCancellationReason). */
-export type CancellationReason = z.infer<typeof CancellationReasonSchema>;
+export const CancellationReasonSchema = z.enum(cancellationReasons);
+export type { CancellationReason };
 
 /** The system media transport control buttons, in WinRT enum order. */
-export const SMTC_BUTTONS = [
-  'play',
-  'pause',
-  'stop',
-  'record',
-  'fastForward',
-  'rewind',
-  'next',
-  'previous',
-  'channelUp',
-  'channelDown',
-] as const;
+export const SMTC_BUTTONS = systemMediaTransportControlsButtons as readonly [
+  SystemMediaTransportControlsButton,
+  ...SystemMediaTransportControlsButton[],
+];
 /** Schema of a system media transport control button. */
 export const SmtcButtonSchema = z.enum(SMTC_BUTTONS);
 
