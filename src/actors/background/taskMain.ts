@@ -6,6 +6,7 @@ import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import { serializeError } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
 import { openTaskChannel } from '../channel.js';
+import { playerEventNames } from '../playerEvents.js';
 import { MediaPlayer, type MediaPlayerEventMap } from '../task/mediaPlayer.js';
 import { type PlayerSnapshot, sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
 import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
@@ -54,17 +55,7 @@ export interface TaskLocals {
 }
 
 /** The player events forwarded to the foreground, in the order the player raised them. */
-const forwardedEvents = [
-  'mediaOpened',
-  'mediaEnded',
-  'mediaFailed',
-  'currentStateChanged',
-  'seekCompleted',
-  'volumeChanged',
-  'bufferingStarted',
-  'bufferingEnded',
-  'mediaPlayerRateChanged',
-] as const satisfies ReadonlyArray<keyof MediaPlayerEventMap>;
+const forwardedEvents = playerEventNames satisfies ReadonlyArray<keyof MediaPlayerEventMap>;
 
 /** The object the foreground's MediaPlayer proxy calls (through Comlink). */
 export interface PlayerStub {

@@ -2,6 +2,7 @@ import { Emitter } from '../../emitter.js';
 import { BackgroundOnlyError } from '../../errors.js';
 import type { MediaPlayerState } from '../../machines/mediaPlayer.js';
 import type { PlayerStub } from '../background/taskMain.js';
+import { playerEventNames } from '../playerEvents.js';
 import type { PlayerSnapshot } from '../task/playerSnapshot.js';
 import type { PlayerReplica } from './playerReplica.js';
 
@@ -225,15 +226,7 @@ export class MediaPlayerProxy {
 }
 
 const knownEvents = new Set<keyof MediaPlayerProxyEventMap>([
-  'mediaOpened',
-  'mediaEnded',
-  'mediaFailed',
-  'currentStateChanged',
-  'seekCompleted',
-  'volumeChanged',
-  'bufferingStarted',
-  'bufferingEnded',
-  'mediaPlayerRateChanged',
+  ...playerEventNames,
   'snapshotChanged',
 ]);
 
