@@ -4,6 +4,10 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { makeRow, now, readConfig, reasonOf, selected, warnings } from './harness.mjs';
+import { runAudioContinuity } from './suites/audioContinuity.mjs';
+import { runAudioDecode } from './suites/audioDecode.mjs';
+import { runAudioGapless } from './suites/audioGapless.mjs';
+import { runAudioLatency } from './suites/audioLatency.mjs';
 import { runColdStart } from './suites/coldStart.mjs';
 import { runPolicyScale } from './suites/policyScale.mjs';
 import { runRtt } from './suites/rtt.mjs';
@@ -15,6 +19,10 @@ const suites = [
   { ids: ['throughput.message'], units: ['msg/s'], run: runThroughput },
   { ids: ['coldStart'], units: ['ms'], run: runColdStart },
   { ids: ['policy.scale'], units: ['us/decision'], run: runPolicyScale },
+  { ids: ['gapless.gapSamples'], units: ['samples'], run: runAudioGapless },
+  { ids: ['latency.playToSound'], units: ['us'], run: runAudioLatency },
+  { ids: ['continuity.fgBlocked'], units: ['ms'], run: runAudioContinuity },
+  { ids: ['decode.throughput'], units: ['audio s/s'], run: runAudioDecode },
 ];
 
 function failedRows(suite, error) {

@@ -267,6 +267,25 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     if (result instanceof Error) expect(result).toBeInstanceOf(TaskUnavailableError);
   });
 
+  it('reading current as soon as the task completed starts a fresh instance', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('noDeferral'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const instances: string[] = [];
+    const completed: string[] = [];
+    bmp.on('taskStateChanged', ({ state, instanceId }) => {
+      if (state === 'starting') instances.push(instanceId);
+      if (state !== 'completed') return;
+      completed.push(instanceId);
+      if (instances.length === 1) bmp.current;
+    });
+    bmp.current;
+    for (let i = 0; i < 1000 && completed.length < 2; i++) await tick(10);
+    expect(instances).toHaveLength(2);
+    expect(instances[1]).not.toBe(instances[0]);
+    expect(completed).toEqual(instances);
+  });
+
   it('9. reading current after the task ended starts a fresh instance', async () => {
     system = createMediaSystem();
     const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });

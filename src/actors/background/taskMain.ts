@@ -6,6 +6,7 @@ import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import { serializeError } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
 import { openTaskChannel } from '../channel.js';
+import { createTaskInspection } from '../inspection/taskInspection.js';
 import { playerEventNames } from '../playerEvents.js';
 import { MediaPlayer, type MediaPlayerEventMap } from '../task/mediaPlayer.js';
 import { type PlayerSnapshot, sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
@@ -26,6 +27,8 @@ export interface TaskInit {
   foregroundState: 'visible' | 'suspended' | 'terminated' | 'notRunning';
   /** How the task makes sound. */
   audio: TaskAudio;
+  /** Relay the inspection events of the task's actors to the foreground. */
+  inspect?: boolean;
 }
 
 /**
@@ -89,8 +92,12 @@ export default async function taskMain(
   // Everything that awaits happens before the channel opens: the endpoint holds what arrives
   // until then, while an open channel delivers at once to whoever listens.
   const audio = locals.audio ?? (await createAudio(init.audio ?? { kind: 'virtual' }, clock));
-  const channel = openTaskChannel(endpoint, { onListenerError: (error) => context.fail(error) });
-  const player = new MediaPlayer({ clock, audio });
+  const inspection = createTaskInspection({ enabled: init.inspect === true, host: context.kind });
+  const channel = openTaskChannel(inspection.endpoint(endpoint), {
+    onListenerError: (error) => context.fail(error),
+  });
+  inspection.connect((record) => channel.send({ kind: 'inspect', record }));
+  const player = inspection.within(() => new MediaPlayer({ clock, audio }));
   const controls = new SystemMediaTransportControls();
   player._attachControls(controls);
 
@@ -202,7 +209,7 @@ export default async function taskMain(
 
   notice({ kind: 'lifecycle', notice: { type: 'runEntered' } });
   try {
-    definition.run(instance);
+    inspection.within(() => definition.run(instance));
   } catch (error) {
     notice({ kind: 'lifecycle', notice: { type: 'taskError', error: serializeError(error) } });
     return;

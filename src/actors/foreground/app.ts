@@ -1,3 +1,4 @@
+import type { InspectionEvent } from 'xstate';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsTarget } from '../../adapters/controls/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
@@ -9,6 +10,7 @@ import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaS
 import { type LifecycleNotice, reviveError } from '../../protocol.js';
 import { parseValueSet, type ValueSet } from '../../valueSet.js';
 import type { TaskAudio } from '../background/taskMain.js';
+import { createTaskInspectionRelay } from '../inspection/taskActors.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import type { PlayerSnapshot } from '../task/playerSnapshot.js';
 import type {
@@ -33,6 +35,8 @@ export interface AppHost {
   audio: TaskAudio;
   /** Inline host only: an audio adapter shared with the foreground (tests). */
   inlineAudio?: (clock: Clock) => AudioAdapter;
+  /** Receives inspection events of the task's actors (relayed from the task). */
+  inspect?: (event: InspectionEvent) => void;
   taskStarting(app: App): void;
   taskEnded(app: App): void;
   controlsReady(app: App): void;
@@ -201,6 +205,7 @@ export class App {
       case 'taskStateChanged': {
         if (this.#lastTaskState === `${command.instanceId}:${command.state}`) break;
         this.#lastTaskState = `${command.instanceId}:${command.state}`;
+        if (command.state === 'completed') connection.refuseCalls('completed');
         this.backgroundMediaPlayer._events.emit('taskStateChanged', {
           instanceId: command.instanceId,
           state: command.state,
@@ -227,7 +232,8 @@ export class App {
   }
 
   #ensureTask(): TaskConnection {
-    if (this.#connection && !this.#connection.ended) return this.#connection;
+    const live = this.#connection;
+    if (live && !live.ended && !live.closing) return live;
     if (this.#state === 'terminated') {
       throw new InvalidOperationError(
         `App '${this.id}' has terminated; its background task cannot be started`,
@@ -238,6 +244,10 @@ export class App {
     this.#controlsState = null;
     const clock = this.#system.clock;
     const inline = this.host === 'inline';
+    const inspect = this.#system.inspect;
+    const inspection = inspect
+      ? createTaskInspectionRelay({ appId: this.id, instanceId, inspect })
+      : null;
     const connection = new TaskConnection({
       kind: this.host,
       clock,
@@ -248,6 +258,7 @@ export class App {
         messageBufferLimit: this.#system.messageBufferLimit,
         foregroundState: this.#state,
         audio: this.#system.audio,
+        inspect: inspection !== null,
       },
       ...(inline
         ? {
@@ -271,7 +282,11 @@ export class App {
           }
         },
         message: (data) => this.#onMessage(data as ValueSet),
+        inspect: (record) => inspection?.receive(record),
         ended: (reason) => {
+          inspection?.end(reason);
+          // A released instance may exit after a fresh one started: it speaks for itself only.
+          if (connection !== this.#connection) return;
           if (reason !== 'completed') {
             this.#system.send({ type: 'TASK_TERMINATED', appId: this.id, reason });
           }
@@ -284,7 +299,10 @@ export class App {
     this.#system.taskStarting(this);
     // After the connection is in place, so the system's first `starting` finds it; the task's
     // own notices arrive asynchronously, after this.
-    this.#system.send({ type: 'TASK_STARTING', appId: this.id, instanceId });
+    const starting = { type: 'TASK_STARTING', appId: this.id, instanceId } as const;
+    // Replacing an instance that is still being released: let the system see that one end first.
+    if (live) queueMicrotask(() => this.#system.send(starting));
+    else this.#system.send(starting);
     return connection;
   }
 

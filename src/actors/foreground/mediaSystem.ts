@@ -1,4 +1,4 @@
-import { createActor, type InspectionEvent } from 'xstate';
+import { createActor, type InspectionEvent, type Observer, toObserver } from 'xstate';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
@@ -42,8 +42,11 @@ export interface MediaSystemOptions {
   messageBufferLimit?: number;
   /** The clock every policy timer runs on (default: the system clock). */
   clock?: Clock;
-  /** Receives xstate inspection events of the system's statecharts. */
-  inspect?: (event: InspectionEvent) => void;
+  /**
+   * Receives xstate inspection events of the system's statecharts and of the actors every
+   * background task runs (relayed across the boundary; see docs/inspection.md).
+   */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Default host of launched apps. */
   defaultHost?: HostKind;
   /**
@@ -74,6 +77,12 @@ export interface MediaSystem {
 }
 
 let systemCounter = 0;
+
+/** The `inspect` option as one function (xstate accepts an observer or a function). */
+function inspectFunction(inspect: NonNullable<MediaSystemOptions['inspect']>) {
+  const observer = toObserver(inspect);
+  return (event: InspectionEvent) => observer.next?.(event);
+}
 
 /**
  * Creates a background media system: the device on which apps run their foreground and their
@@ -138,6 +147,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     completionAckMs: 1_000,
     audio: options.audio ?? { kind: 'virtual' },
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
+    ...(options.inspect ? { inspect: inspectFunction(options.inspect) } : {}),
     newInstanceId: (appId) => `${appId}#${systemId}.${++instanceCounter}`,
     taskStarting: (app) => {
       detachAll();

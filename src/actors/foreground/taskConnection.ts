@@ -3,7 +3,7 @@ import type { ExitInfo, HostKind, TaskHost } from '../../adapters/transport/type
 import type { Clock } from '../../clock.js';
 import { TaskUnavailableError } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
-import type { ControlCommand, LifecycleNotice, RelayDraft } from '../../protocol.js';
+import type { ControlCommand, InspectRecord, LifecycleNotice, RelayDraft } from '../../protocol.js';
 import type { PlayerStub, TaskInit, TaskLocals } from '../background/taskMain.js';
 import { type ForegroundChannel, openForegroundChannel } from '../channel.js';
 import { createWatchdog, type Watchdog } from '../watchdog.js';
@@ -14,6 +14,8 @@ export interface TaskConnectionHandlers {
   event(name: string, payload: unknown, seq: number): void;
   snapshot(state: Record<string, unknown>, seq: number): void;
   message(data: Record<string, unknown>): void;
+  /** An inspection event of one of the task's actors. */
+  inspect?(record: InspectRecord): void;
   /** The host is gone; `reason` says how, in the task machine's words. */
   ended(reason: TerminationReason | 'completed', info: ExitInfo): void;
   protocolError(error: Error): void;
@@ -74,6 +76,7 @@ export class TaskConnection {
     this.channel.on('event', (e) => handlers.event(e.name, e.payload, e.seq));
     this.channel.on('snapshot', (e) => handlers.snapshot(e.state, e.seq));
     this.channel.on('message', (e) => handlers.message(e.data));
+    this.channel.on('inspect', (e) => handlers.inspect?.(e.record));
     this.channel.on('heartbeat', (e) => {
       if (e.beat === 'pong') this.#watchdog?.pong(e.n);
     });
@@ -118,6 +121,11 @@ export class TaskConnection {
       return Promise.reject(new TaskUnavailableError(this.#closing));
     }
     return this.channel.call(fn);
+  }
+
+  /** Whether the instance is being released (it completed): a new read of `current` starts another. */
+  get closing(): boolean {
+    return this.#closing !== null;
   }
 
   /** Refuses new calls from now on (the task completed and is being released). */

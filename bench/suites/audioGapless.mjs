@@ -1,0 +1,114 @@
+// gapless.gapSamples: samples of gap or overlap at each join when a list is rendered offline
+// with renderToBuffer, against the concatenation of the decoded items. The baseline is 0, the
+// physical limit, so the ratio is reported as the value itself.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadWebAudio } from '../fixtures/audio/app.mjs';
+import { bestLag, concat, mediaDir, noise } from '../fixtures/audio/media.mjs';
+import { makeRow, measureRounds, reasonOf } from '../harness.mjs';
+
+const RATE = 44_100;
+const ITEMS = 3;
+/** Samples compared on each side of a join. */
+const WINDOW = 2048;
+/** Largest shift searched; a misalignment beyond it (or an unexplained mismatch) counts as this + 1. */
+const MAX_LAG = 64;
+/** Residual RMS above which a join is not a clean shift (e.g. overlapping items mixed). */
+const CLEAN = 1e-5;
+
+/** Item lengths for a round: 0.7–1.3 s, different every round, never a multiple of 64. */
+function lengthsFor(round) {
+  return Array.from({ length: ITEMS }, (_, i) => {
+    const n = 30_871 + ((round * 7_919 + i * 12_343) % 26_460);
+    return n % 64 === 0 ? n + 1 : n;
+  });
+}
+
+/** Gap (positive) or overlap (negative) at a join, in samples: the shift across it. */
+function gapAt(out, reference, at) {
+  const before = bestLag(out, reference, at - WINDOW, at, MAX_LAG);
+  const after = bestLag(out, reference, at, at + WINDOW, MAX_LAG);
+  if (before.rms > CLEAN || after.rms > CLEAN) return MAX_LAG + 1;
+  return after.lag - before.lag;
+}
+
+async function measureRound(webAudio, dir, round) {
+  const lengths = lengthsFor(round);
+  const urls = lengths.map((n, i) =>
+    dir.writeWav(`r${round}-${i}.wav`, [noise(n, round * 31 + i + 1)], RATE),
+  );
+  const rendered = await webAudio.renderToBuffer(urls);
+  const decoded = [];
+  for (const url of urls) {
+    const bytes = new Uint8Array(await readFile(fileURLToPath(url)));
+    decoded.push((await webAudio.decodeSource(bytes, url)).channels[0]);
+  }
+  const reference = concat(decoded);
+  const out = rendered.channels[0];
+  const gaps = [];
+  let at = 0;
+  for (const item of decoded.slice(0, -1)) {
+    at += item.length;
+    gaps.push(gapAt(out, reference, at));
+  }
+  let mismatched = Math.abs(out.length - reference.length);
+  for (let i = 0; i < Math.min(out.length, reference.length); i++) {
+    if (Math.abs(out[i] - reference[i]) > 1e-6) mismatched++;
+  }
+  return { worst: Math.max(...gaps.map(Math.abs)), gaps, mismatched, lengths };
+}
+
+/** Measures gapless.gapSamples over `config.rounds` lists of three WAV items each. */
+export async function runAudioGapless(config) {
+  let webAudio = null;
+  let reason = null;
+  let dir = null;
+  try {
+    webAudio = await loadWebAudio(['renderToBuffer', 'decodeSource', 'encodeWav']);
+    dir = mediaDir(webAudio.encodeWav);
+  } catch (error) {
+    reason = reasonOf(error);
+  }
+  const details = [];
+  try {
+    const r = await measureRounds(
+      config.rounds,
+      {
+        value:
+          webAudio &&
+          (async (round) => {
+            const result = await measureRound(webAudio, dir, round);
+            details.push(result);
+            return result.worst;
+          }),
+      },
+      config.timeoutMs,
+    );
+    if (reason !== null) r.value.reason = reason;
+    const zeros = r.value.samples.length ? r.value.samples.map(() => 0) : [0];
+    const row = makeRow({
+      id: 'gapless.gapSamples',
+      unit: 'samples',
+      better: 'lower',
+      value: r.value,
+      baseline: { samples: zeros, reason: null },
+      extra: {
+        joinsPerRound: ITEMS - 1,
+        gapsPerRound: details.map((d) => d.gaps),
+        mismatchedSamplesPerRound: details.map((d) => d.mismatched),
+      },
+    });
+    // A ratio to a baseline of 0 means nothing: the ratio column repeats the value (0 = exact).
+    row.ratio = row.value;
+    row.target = 0;
+    if (row.value !== null) row.met = row.value <= 0;
+    if (row.roundRatios) row.roundRatios = r.value.samples;
+    row.note = row.note.replace(
+      /lower is better; no target$/,
+      'lower is better; target 0 samples; baseline 0 is the physical limit, so ratio = value',
+    );
+    return [row];
+  } finally {
+    dir?.remove();
+  }
+}

@@ -1,0 +1,125 @@
+import type { App } from '../actors/foreground/app.js';
+import {
+  createMediaSystem,
+  type MediaSystem,
+  type MediaSystemOptions,
+} from '../actors/foreground/mediaSystem.js';
+import { createVirtualAudio } from '../adapters/audio/virtual.js';
+import type { VirtualClock } from '../clock.js';
+import { backgroundTaskDefaults } from '../machines/backgroundTask.js';
+import { resolvePolicies, type SystemPolicies } from '../machines/deviceFamilies.js';
+import { DEFAULT_INACTIVITY_TIMEOUT_MS } from '../machines/policies/inactivityTimeout.js';
+import { type AppRecording, recordApp } from './recorder.js';
+import { SteppingClock } from './steppingClock.js';
+import { drain, type WaitForOptions, waitFor } from './waiting.js';
+
+/**
+ * Options of {@link createTestSystem}: those of `createMediaSystem`, except the clock, which is
+ * always a virtual one the test moves.
+ */
+export type TestSystemOptions = Omit<MediaSystemOptions, 'clock'>;
+
+/** The policy timings a test system runs with (the defaults filled in). */
+export interface TestSystemTimings {
+  inactivityTimeoutMs: number;
+  cancellationGraceMs: number;
+  runBudgetMs: number;
+  startTimeoutMs: number;
+}
+
+/** A media system on a virtual clock, with helpers to move time and wait for message hops. */
+export interface TestSystem extends MediaSystem {
+  /** The virtual clock of every policy timer and of inline tasks' media. */
+  readonly clock: VirtualClock;
+  /** The sub-policies in force (the device family's row after the overrides). */
+  readonly policies: Readonly<SystemPolicies>;
+  /** The timings in force. */
+  readonly timings: Readonly<TestSystemTimings>;
+  /**
+   * Moves virtual time forward by `ms`, from timer to timer, letting the work each timer
+   * starts (message hops to and from inline tasks) settle before the next one runs.
+   */
+  advance(ms: number): Promise<void>;
+  /** Lets queued work settle without moving time (a few macrotask turns). */
+  settle(): Promise<void>;
+  /** Waits in real time (default up to 10 s) until `condition()` holds: for message hops only. */
+  waitFor(condition: () => boolean, options?: WaitForOptions): Promise<void>;
+  /** Records an app's task lifecycle, messages, errors and player states (starts its task). */
+  record(app: App): AppRecording;
+}
+
+function timing(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a finite number >= 0, got \`${String(value)}\``);
+  }
+  return value;
+}
+
+/**
+ * Creates a media system for tests: every policy timer runs on a virtual clock
+ * (`system.clock.advance(ms)` runs the timers due, in order, at once; `await
+ * system.advance(ms)` also lets message hops settle between them), apps run their task inline
+ * by default with virtual audio on the same clock (media described by `virtual:` URIs with
+ * duration, buffering and failure point), and `system.controls` presses buttons as a headset
+ * or a remote would.
+ *
+ * @example
+ * ```ts
+ * import { createTestSystem } from 'backbeat/testing';
+ *
+ * const system = createTestSystem({ deviceFamily: 'mobile', inactivityTimeoutMs: 60_000 });
+ * const app = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+ * const recording = system.record(app); // starts the task
+ * await system.waitFor(() => recording.taskState === 'alive');
+ * await app.backgroundMediaPlayer.current.play();
+ * await system.controls.press('pause');
+ * app.suspend();
+ * await system.advance(60_000);
+ * recording.trail.at(-2); // 'canceling:idleTask'
+ * await system.dispose();
+ * ```
+ */
+export function createTestSystem(options: TestSystemOptions = {}): TestSystem {
+  if ('clock' in (options as object)) {
+    throw new TypeError(
+      `createTestSystem makes its own virtual clock; got a \`clock\` option: ${String((options as { clock?: unknown }).clock)}`,
+    );
+  }
+  const clock = new SteppingClock();
+  const policies = resolvePolicies(options.deviceFamily ?? 'desktop', options.policies);
+  const timings: TestSystemTimings = {
+    inactivityTimeoutMs: timing(
+      'inactivityTimeoutMs',
+      options.inactivityTimeoutMs,
+      DEFAULT_INACTIVITY_TIMEOUT_MS,
+    ),
+    cancellationGraceMs: timing(
+      'cancellationGraceMs',
+      options.cancellationGraceMs,
+      backgroundTaskDefaults.cancellationGraceMs,
+    ),
+    runBudgetMs: timing('runBudgetMs', options.runBudgetMs, backgroundTaskDefaults.runBudgetMs),
+    startTimeoutMs: timing(
+      'startTimeoutMs',
+      options.startTimeoutMs,
+      backgroundTaskDefaults.startTimeoutMs,
+    ),
+  };
+  const system = createMediaSystem({
+    ...options,
+    clock,
+    defaultHost: options.defaultHost ?? 'inline',
+    inlineAudio: options.inlineAudio ?? ((taskClock) => createVirtualAudio({ clock: taskClock })),
+  });
+  return {
+    ...system,
+    clock,
+    policies: Object.freeze({ ...policies }),
+    timings: Object.freeze(timings),
+    advance: (ms) => clock.step(ms),
+    settle: () => drain(3),
+    waitFor,
+    record: recordApp,
+  };
+}

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { Actor, createActor, createMachine, type InspectionEvent } from 'xstate';
+import { createTaskInspectionRelay, TaskActorRef } from '../../src/actors/inspection/taskActors.ts';
+import { createTaskInspection } from '../../src/actors/inspection/taskInspection.ts';
+import type { TransportEndpoint } from '../../src/adapters/transport/types.ts';
+import { InvalidOperationError } from '../../src/errors.ts';
+import { type InspectRecord, InspectRecordSchema } from '../../src/protocol.ts';
+
+const toggle = createMachine({
+  id: 'toggle',
+  initial: 'off',
+  states: { off: { on: { FLIP: 'on' } }, on: { on: { FLIP: 'off' } } },
+});
+
+const parent = createMachine({
+  id: 'parent',
+  invoke: { id: 'child', src: toggle },
+});
+
+describe('task side: createTaskInspection', () => {
+  it('disabled, it passes everything through and hooks nothing', () => {
+    const start = Actor.prototype.start;
+    const inspection = createTaskInspection({ enabled: false, host: 'inline' });
+    const endpoint = { postMessage: () => {}, onMessage: () => () => {} };
+    expect(inspection.endpoint(endpoint)).toBe(endpoint);
+    expect(inspection.within(() => 42)).toBe(42);
+    expect(Actor.prototype.start).toBe(start);
+  });
+
+  it('inline: only actors started inside `within` (or a delivery) are the task’s', () => {
+    const records: InspectRecord[] = [];
+    const inspection = createTaskInspection({ enabled: true, host: 'inline' });
+    const outsider = createActor(toggle).start();
+    // Records made before the relay is connected are held, then sent in order.
+    const mine = inspection.within(() => createActor(parent).start());
+    inspection.connect((r) => records.push(r));
+    outsider.send({ type: 'FLIP' });
+    mine.getSnapshot().children.child?.send({ type: 'FLIP' });
+
+    for (const record of records) expect(InspectRecordSchema.parse(record)).toEqual(record);
+    const sessions = new Set(records.map((r) => r.sessionId));
+    expect(sessions.has(outsider.sessionId)).toBe(false);
+    const announced = records.filter((r) => r.type === '@xstate.actor');
+    expect(announced.map((r) => [r.name, r.parentId])).toEqual([
+      ['parent', undefined],
+      ['child', mine.sessionId],
+    ]);
+    const child = announced[1]!.sessionId;
+    expect(
+      records.some(
+        (r) =>
+          r.type === '@xstate.snapshot' &&
+          r.sessionId === child &&
+          (r.snapshot as { value?: string }).value === 'on',
+      ),
+    ).toBe(true);
+    expect(records.every((r) => r.rootId === mine.sessionId)).toBe(true);
+  });
+
+  it('inline: every delivery on the wrapped endpoint runs inside the task scope', () => {
+    const records: InspectRecord[] = [];
+    const inspection = createTaskInspection({ enabled: true, host: 'inline' });
+    inspection.connect((r) => records.push(r));
+    let deliver: (message: unknown) => void = () => {};
+    const raw: TransportEndpoint = {
+      postMessage: () => {},
+      onMessage: (listener) => {
+        deliver = listener;
+        return () => {};
+      },
+    };
+    inspection.endpoint(raw).onMessage(() => createActor(toggle).start());
+    deliver({});
+    expect(records.filter((r) => r.type === '@xstate.actor').map((r) => r.name)).toEqual([
+      'toggle',
+    ]);
+  });
+
+  it('a sink that throws (the channel closed) ends the forwarding quietly', () => {
+    let calls = 0;
+    const inspection = createTaskInspection({ enabled: true, host: 'inline' });
+    inspection.connect(() => {
+      calls++;
+      throw new Error('closed');
+    });
+    const actor = inspection.within(() => createActor(toggle).start());
+    actor.send({ type: 'FLIP' });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('foreground side: createTaskInspectionRelay', () => {
+  const record = (r: Partial<InspectRecord> & Pick<InspectRecord, 'type' | 'sessionId'>) =>
+    ({ rootId: 'x:0', ...r }) as InspectRecord;
+
+  it('re-emits records as inspection events with stand-in actors, sessions qualified', () => {
+    const seen: InspectionEvent[] = [];
+    const relay = createTaskInspectionRelay({
+      appId: 'music',
+      instanceId: 'music#1.1',
+      inspect: (e) => seen.push(e),
+    });
+    relay.receive(
+      record({
+        type: '@xstate.actor',
+        sessionId: 'x:0',
+        name: 'mediaPlayer',
+        snapshot: { status: 'active', value: 'closed' },
+      }),
+    );
+    relay.receive(
+      record({ type: '@xstate.actor', sessionId: 'x:1', parentId: 'x:0', name: 'prefetch' }),
+    );
+    relay.receive(
+      record({ type: '@xstate.event', sessionId: 'x:0', sourceId: 'x:1', event: { type: 'PLAY' } }),
+    );
+    relay.receive(
+      record({
+        type: '@xstate.snapshot',
+        sessionId: 'x:0',
+        event: { type: 'PLAY' },
+        snapshot: { status: 'active', value: 'playing' },
+      }),
+    );
+
+    const [player, child, event, snapshot] = seen as any[];
+    expect(player.actorRef).toBeInstanceOf(TaskActorRef);
+    expect(player.actorRef).toMatchObject({
+      sessionId: 'music#1.1/x:0',
+      id: 'music#1.1/mediaPlayer',
+      origin: { side: 'task', appId: 'music', instanceId: 'music#1.1' },
+    });
+    expect(player.rootId).toBe('music#1.1/x:0');
+    expect(player.actorRef.logic.config.id).toBe('mediaPlayer');
+    expect(child.actorRef._parent).toBe(player.actorRef);
+    expect(child.actorRef.logic).toBeUndefined();
+    expect(event.sourceRef).toBe(child.actorRef);
+    expect(event.event).toEqual({ type: 'PLAY' });
+    expect(snapshot.snapshot.value).toBe('playing');
+    expect(player.actorRef.getSnapshot().value).toBe('playing');
+    expect(() => player.actorRef.send({ type: 'PAUSE' })).toThrow(InvalidOperationError);
+    expect(() => player.actorRef.send({ type: 'PAUSE' })).toThrow(/`PAUSE`/);
+  });
+
+  it('shows the actors of an ended task stopped, once, and then ignores the task', () => {
+    const seen: InspectionEvent[] = [];
+    const relay = createTaskInspectionRelay({
+      appId: 'a',
+      instanceId: 'a#1.1',
+      inspect: (e) => seen.push(e),
+    });
+    relay.receive(
+      record({ type: '@xstate.actor', sessionId: 'x:0', snapshot: { status: 'active' } }),
+    );
+    relay.receive(
+      record({ type: '@xstate.actor', sessionId: 'x:1', snapshot: { status: 'active' } }),
+    );
+    relay.receive(
+      record({ type: '@xstate.snapshot', sessionId: 'x:1', snapshot: { status: 'done' } }),
+    );
+    seen.length = 0;
+    relay.end('graceExpired');
+    relay.end('graceExpired');
+    relay.receive(record({ type: '@xstate.event', sessionId: 'x:0', event: { type: 'LATE' } }));
+    expect(seen).toEqual([
+      expect.objectContaining({
+        type: '@xstate.snapshot',
+        event: { type: 'backbeat.taskEnded', reason: 'graceExpired' },
+        snapshot: { status: 'stopped' },
+      }),
+    ]);
+    expect((seen[0] as any).actorRef.sessionId).toBe('a#1.1/x:0');
+  });
+});
