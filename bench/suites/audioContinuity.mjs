@@ -11,6 +11,7 @@ const RATE = 48_000;
 /** Three items of about 3 s (not multiples of the 128-frame quantum), played on repeat. */
 const FRAMES = [144_007, 139_001, 150_011];
 const TOLERANCE = 0.01;
+const round3 = (x) => Math.round(x * 1000) / 1000;
 
 function blockMs() {
   const raw = process.env.BENCH_AUDIO_BLOCK_MS;
@@ -92,7 +93,6 @@ export async function runAudioContinuity(config) {
               playing: before.state === 'playing' && after.state === 'playing',
             };
             details.push(sample);
-            console.log("DBG", JSON.stringify(sample), JSON.stringify(before), JSON.stringify(after));
             return sample;
           }),
       },
@@ -110,6 +110,12 @@ export async function runAudioContinuity(config) {
         blockMs: ms,
         blocksAcrossAJoin: details.filter((d) => d.crossedJoin).length,
         playingThroughout: details.every((d) => d.playing),
+        worstPositionMinusAudioMs: round3(
+          Math.max(0, ...details.map((d) => Math.abs(d.position - d.audio))),
+        ),
+        // Below 1 when the null sink's render thread fell behind during a block (CPU contention
+        // on a small machine); it catches up afterwards. The ratio above does not depend on it.
+        audioClockPerWallPerRound: details.map((d) => round3(d.audio / d.wall)),
       },
     });
     row.note = row.note.replace(

@@ -24,10 +24,13 @@ function lengthsFor(round) {
   });
 }
 
-/** Gap (positive) or overlap (negative) at a join, in samples: the shift across it. */
+/**
+ * Gap (positive) or lost/overlapped samples (negative) at a join: the shift across it, from
+ * windows that stay `MAX_LAG` samples clear of the join (so a shift up to that shows cleanly).
+ */
 function gapAt(out, reference, at) {
-  const before = bestLag(out, reference, at - WINDOW, at, MAX_LAG);
-  const after = bestLag(out, reference, at, at + WINDOW, MAX_LAG);
+  const before = bestLag(out, reference, at - MAX_LAG - WINDOW, at - MAX_LAG, MAX_LAG);
+  const after = bestLag(out, reference, at + MAX_LAG, at + MAX_LAG + WINDOW, MAX_LAG);
   if (before.rms > CLEAN || after.rms > CLEAN) return MAX_LAG + 1;
   return after.lag - before.lag;
 }
