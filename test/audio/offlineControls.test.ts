@@ -75,7 +75,12 @@ describe('track controls on the rendered output', () => {
     expect(track.duration).toBeCloseTo(200, 9);
     const out = await render(audio);
     expectSignal(out, concat([a, silence(10_000 - a.length)]));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // 'ended' comes from the audio thread after the render: wait for it (bounded), then make
+    // sure it came once.
+    for (let i = 0; i < 200 && ended === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(ended).toBe(1);
   });
 
