@@ -65,7 +65,9 @@ function expectSignal(actual: Float32Array, expected: Float32Array) {
   expect(countDifferences(actual, expected, TOLERANCE)).toBe(0);
 }
 
-describe('track controls on the rendered output', () => {
+// Retried: node-web-audio-api 1.0.9's OfflineAudioContext.suspend() sometimes fails upstream
+// (ircam-ismm/node-web-audio-api#62); the adapter never suspends, only these tests do.
+describe('track controls on the rendered output', { retry: 3 }, () => {
   it('plays a track from its first sample, then silence; ended follows the render', async () => {
     const audio = offline(10_000);
     const track = await audio.open('memory:a');
@@ -176,7 +178,9 @@ describe('track controls on the rendered output', () => {
   });
 });
 
-describe('chaining a successor', () => {
+// Retried: node-web-audio-api 1.0.9's OfflineAudioContext.suspend() sometimes fails upstream
+// (ircam-ismm/node-web-audio-api#62); the adapter never suspends, only these tests do.
+describe('chaining a successor', { retry: 3 }, () => {
   async function chained(frames: number): Promise<[WebAudio, WebAudioTrack, WebAudioTrack]> {
     const audio = offline(frames);
     const first = await audio.open('memory:a');
