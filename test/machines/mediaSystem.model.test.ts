@@ -400,9 +400,11 @@ describe('mediaSystem model (two apps, every device family)', () => {
     // The children, as driven by the system (timers the model never lets run out, such as
     // the run budget, show up as missing here and are covered by their own tests).
     for (const [machine, runs] of childRuns) {
-      console.log(
-        formatCoverage(graphCoverage(`mediaSystem/${machine.id}`, machine, asPaths(runs))),
+      const line = formatCoverage(
+        graphCoverage(`mediaSystem/${machine.id}`, machine, asPaths(runs)),
       );
+      // Informational: each child's full coverage is asserted by its own model test.
+      console.log(line.replace('[graph]', '[graph, informational: child as the system drives it]'));
     }
   });
 });
