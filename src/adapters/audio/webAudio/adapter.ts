@@ -289,12 +289,23 @@ export class WebAudioAdapter implements WebAudio {
             ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
           });
     this.#output = output;
-    output.context.addEventListener('statechange', () => {
+    const onClosed = () => {
       if (output.context.state !== 'closed' || this.#disposed) return;
       for (const track of this.#tracks) {
         track.fail('unknown', `The audio output closed while \`${track.uri}\` was open`);
       }
-    });
+    };
+    output.context.addEventListener('statechange', onClosed);
+    // The native `statechange` for `closed` does not always arrive; a close made through the
+    // context itself is seen here as well.
+    const realtime = output.context as { close?: () => Promise<void> };
+    if (typeof realtime.close === 'function') {
+      const close = realtime.close.bind(realtime);
+      realtime.close = async () => {
+        await close();
+        onClosed();
+      };
+    }
     return output;
   }
 
