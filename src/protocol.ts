@@ -198,6 +198,8 @@ export const EventEnvelopeSchema = z.object({
   seq,
   name: z.string().min(1),
   payload: z.unknown().optional(),
+  /** The player's state right after the event, when it changed: applied before the event fires. */
+  snapshot: plainRecord.optional(),
 });
 /** The player's full state; fields are owned by the player layer. */
 export const SnapshotEnvelopeSchema = z.object({

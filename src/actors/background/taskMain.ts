@@ -106,7 +106,8 @@ export default async function taskMain(
   let lastSnapshot: PlayerSnapshot | null = null;
 
   const notice = (n: Parameters<typeof channel.send>[0] & { kind: 'lifecycle' }) => channel.send(n);
-  const sendSnapshot = (force: boolean) => {
+  /** The snapshot if it changed since the last one sent (and remembers it), else undefined. */
+  const changedSnapshot = (force: boolean): PlayerSnapshot | undefined => {
     const snapshot = player.getSnapshot();
     if (
       !force &&
@@ -114,17 +115,28 @@ export default async function taskMain(
       lastSnapshot.position === snapshot.position &&
       sameSnapshotIgnoringPosition(lastSnapshot, snapshot)
     ) {
-      return;
+      return undefined;
     }
     lastSnapshot = snapshot;
-    channel.send({ kind: 'snapshot', state: snapshot as unknown as Record<string, unknown> });
+    return snapshot;
+  };
+  const sendSnapshot = (force: boolean) => {
+    const snapshot = changedSnapshot(force);
+    if (snapshot)
+      channel.send({ kind: 'snapshot', state: snapshot as unknown as Record<string, unknown> });
   };
 
   player.on('snapshotChanged', () => sendSnapshot(false));
   for (const name of forwardedEvents) {
     player.on(name, (payload: unknown) => {
-      sendSnapshot(false);
-      channel.send({ kind: 'event', name, payload: payload ?? {} });
+      // One envelope: the event and, when it changed, the state it left the player in.
+      const snapshot = changedSnapshot(false);
+      channel.send({
+        kind: 'event',
+        name,
+        payload: payload ?? {},
+        ...(snapshot ? { snapshot: snapshot as unknown as Record<string, unknown> } : {}),
+      });
     });
   }
   controls.on('stateChanged', (state: unknown) => {

@@ -73,7 +73,10 @@ export class TaskConnection {
       onProtocolError: (error: Error) => handlers.protocolError(error),
     } as never);
     this.channel.on('lifecycle', (e) => handlers.notice(e.notice));
-    this.channel.on('event', (e) => handlers.event(e.name, e.payload, e.seq));
+    this.channel.on('event', (e) => {
+      if (e.snapshot) handlers.snapshot(e.snapshot, e.seq);
+      handlers.event(e.name, e.payload, e.seq);
+    });
     this.channel.on('snapshot', (e) => handlers.snapshot(e.state, e.seq));
     this.channel.on('message', (e) => handlers.message(e.data));
     this.channel.on('inspect', (e) => handlers.inspect?.(e.record));
