@@ -248,6 +248,16 @@ export const InspectEnvelopeSchema = z.object({
   record: InspectRecordSchema,
 });
 
+/**
+ * `message` envelopes queued in one turn of the sender's event loop (foreground only) travel as
+ * one `batch`, in order; the receiver validates and delivers each item as if it came alone.
+ */
+export const BatchEnvelopeSchema = z.object({
+  v,
+  kind: z.literal('batch'),
+  items: z.array(z.unknown()),
+});
+
 /** Every relay envelope. */
 export const RelayEnvelopeSchema = z.discriminatedUnion('kind', [
   EventEnvelopeSchema,

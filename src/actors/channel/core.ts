@@ -26,6 +26,12 @@ export interface ChannelOptions {
   onListenerError?: (error: unknown) => void;
   /** Limits for the ValueSet of received `message` envelopes (the ValueSet defaults if omitted). */
   valueSetLimits?: Partial<ValueSetLimits>;
+  /**
+   * Coalesce `message` envelopes sent in one turn of the event loop into one `batch` post.
+   * Anything else sent meanwhile first flushes the queue, so order is kept. Only for a side
+   * whose thread stays responsive (the foreground): a queued message waits for the turn to end.
+   */
+  batchMessages?: boolean;
 }
 
 type Listener = (envelope: RelayEnvelope) => void;
@@ -54,6 +60,16 @@ export class ChannelCore {
   #sentSeq = 0;
   #receivedSeq = 0;
   #closed = false;
+  #queue: unknown[] = [];
+  readonly #flush = (): void => {
+    if (this.#queue.length === 0) return;
+    const items = this.#queue;
+    this.#queue = [];
+    if (this.#closed) return;
+    this.#endpoint.postMessage(
+      items.length === 1 ? items[0] : { v: PROTOCOL_VERSION, kind: 'batch', items },
+    );
+  };
   /** Set when sending must fail (the other side is gone). */
   sendBlocker: (() => Error) | undefined;
 
@@ -89,7 +105,13 @@ export class ChannelCore {
         { cause: checked.success ? undefined : checked.error },
       );
     }
-    this.#endpoint.postMessage(envelope);
+    if (this.#options.batchMessages && envelope.kind === 'message') {
+      this.#queue.push(envelope);
+      if (this.#queue.length === 1) queueMicrotask(this.#flush);
+    } else {
+      this.#flush();
+      this.#endpoint.postMessage(envelope);
+    }
     this.#sentSeq = envelope.seq;
     return envelope.seq;
   }
@@ -121,6 +143,7 @@ export class ChannelCore {
         );
       }
       if (this.#closed) throw new ProtocolError('The channel is closed; the call was not sent');
+      this.#flush();
       this.#endpoint.postMessage({ v: PROTOCOL_VERSION, kind: 'rpc', msg });
     },
     addEventListener: (type: string, listener: ComlinkListener) => {
@@ -162,6 +185,10 @@ export class ChannelCore {
 
   #receive(data: unknown): void {
     if (this.#closed) return;
+    if (isBatch(data)) {
+      for (const item of data.items) this.#receive(item);
+      return;
+    }
     const parsed = parseEnvelope(data, { valueSetLimits: this.#options.valueSetLimits });
     if (!parsed.ok) {
       this.#report(parsed.error, data);
@@ -202,4 +229,15 @@ export class ChannelCore {
       }
     }
   }
+}
+
+/** A `batch` envelope (see `BatchEnvelopeSchema`): its items are received one by one. */
+function isBatch(data: unknown): data is { items: unknown[] } {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { kind?: unknown }).kind === 'batch' &&
+    (data as { v?: unknown }).v === PROTOCOL_VERSION &&
+    Array.isArray((data as { items?: unknown }).items)
+  );
 }

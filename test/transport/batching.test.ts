@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ChannelCore } from '../../src/actors/channel/core.ts';
+import type { TransportEndpoint } from '../../src/adapters/transport/types.ts';
+
+/** Two endpoints wired back to back; `posts` records what crossed, one entry per postMessage. */
+function pair() {
+  const posts: unknown[] = [];
+  const listeners: { a: ((m: unknown) => void)[]; b: ((m: unknown) => void)[] } = { a: [], b: [] };
+  const make = (self: 'a' | 'b', other: 'a' | 'b'): TransportEndpoint => ({
+    postMessage(message) {
+      posts.push(structuredClone(message));
+      const copy = structuredClone(message);
+      queueMicrotask(() => {
+        for (const l of listeners[other]) l(copy);
+      });
+    },
+    onMessage(listener) {
+      listeners[self].push(listener);
+      return () => {};
+    },
+  });
+  return { posts, a: make('a', 'b'), b: make('b', 'a') };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('message batching (foreground side)', () => {
+  it('sends the messages of one turn as one post, delivered one by one, in order', async () => {
+    const { posts, a, b } = pair();
+    const sender = new ChannelCore(a, { batchMessages: true });
+    const receiver = new ChannelCore(b, {});
+    const got: number[] = [];
+    receiver.on('message', (e) => got.push(e.data.n as number));
+    for (let n = 0; n < 50; n++) sender.send({ kind: 'message', data: { n } });
+    await settle();
+    expect(posts).toHaveLength(1);
+    expect(got).toEqual(Array.from({ length: 50 }, (_, n) => n));
+    expect(receiver.lastReceivedSeq).toBe(50);
+  });
+
+  it('flushes queued messages before anything else, so order holds across kinds', async () => {
+    const { posts, a, b } = pair();
+    const sender = new ChannelCore(a, { batchMessages: true });
+    const receiver = new ChannelCore(b, {});
+    const seen: string[] = [];
+    receiver.on('message', (e) => seen.push(`message ${e.data.n}`));
+    receiver.on('control', (e) => seen.push(`control ${e.command.type}`));
+    sender.send({ kind: 'message', data: { n: 1 } });
+    sender.send({ kind: 'message', data: { n: 2 } });
+    sender.send({ kind: 'control', command: { type: 'shutdown' } });
+    sender.send({ kind: 'message', data: { n: 3 } });
+    await settle();
+    expect(seen).toEqual(['message 1', 'message 2', 'control shutdown', 'message 3']);
+    expect(posts).toHaveLength(3);
+  });
+
+  it('an invalid item in a batch is dropped and reported; the others are delivered', () => {
+    let deliver: (m: unknown) => void = () => {};
+    const endpoint: TransportEndpoint = {
+      postMessage() {},
+      onMessage(listener) {
+        deliver = listener;
+        return () => {};
+      },
+    };
+    const errors: string[] = [];
+    const receiver = new ChannelCore(endpoint, { onProtocolError: (e) => errors.push(e.message) });
+    const got: unknown[] = [];
+    receiver.on('message', (e) => got.push(e.data));
+    deliver({
+      v: 1,
+      kind: 'batch',
+      items: [
+        { v: 1, kind: 'message', seq: 1, data: { n: 1 } },
+        { v: 1, kind: 'message', seq: 2, data: { n: Number.NaN } },
+        { v: 1, kind: 'message', seq: 3, data: { n: 3 } },
+      ],
+    });
+    expect(got).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(errors).toHaveLength(2); // the invalid item, then the gap it left
+    expect(errors[0]).toMatch(/message/);
+  });
+});
