@@ -67,6 +67,8 @@ export class App {
   #system: AppHost;
   #state: ForegroundState = 'visible';
   #connection: TaskConnection | null = null;
+  /** Completed instances whose hosts are still being released. */
+  #releasing = new Set<TaskConnection>();
   #replica: PlayerReplica;
   #proxy: MediaPlayerProxy;
   #inbox: MessageBuffer<ValueSet>;
@@ -222,7 +224,8 @@ export class App {
 
   /** @internal Ends the task at once (system dispose). */
   async _dispose(): Promise<void> {
-    await this.#connection?.terminate('shutdown');
+    const all = [...this.#releasing, ...(this.#connection ? [this.#connection] : [])];
+    await Promise.all(all.map((c) => c.terminate('shutdown')));
   }
 
   #requireRunning(what: string): void {
@@ -402,6 +405,8 @@ export class App {
 
   #finish(connection: TaskConnection): void {
     connection.refuseCalls('completed');
+    this.#releasing.add(connection);
+    void connection.whenEnded().then(() => this.#releasing.delete(connection));
     connection.control({ type: 'complete' });
     const clock = this.#system.clock;
     const timer = clock.setTimeout(() => {
