@@ -29,16 +29,67 @@ export class BackgroundOnlyError extends BackbeatError {
   }
 }
 
+/** `TaskUnavailableError.reason` of calls cut short because the media system was disposed. */
+export const SYSTEM_DISPOSED_REASON = 'media system disposed';
+
 /** The background task is gone (ended, cancelled, terminated, crashed): the call cannot complete. */
 export class TaskUnavailableError extends BackbeatError {
   /** Why the task is unavailable, e.g. `'terminated: memoryLimit'`. */
   readonly reason: string;
   constructor(reason: string, what = 'call') {
+    const advice =
+      reason === SYSTEM_DISPOSED_REASON
+        ? 'The media system is disposed; create a new one with createMediaSystem() to play again.'
+        : 'Read backgroundMediaPlayer.current again to start a fresh task instance.';
     super(
       'TASK_UNAVAILABLE',
-      `The background task is unavailable (${reason}); the pending ${what} cannot complete. Read backgroundMediaPlayer.current again to start a fresh task instance.`,
+      `The background task is unavailable (${reason}); the pending ${what} cannot complete. ${advice}`,
     );
     this.reason = reason;
+  }
+}
+
+/** The media system was disposed: nothing can start or be sent any more. */
+export class SystemDisposedError extends BackbeatError {
+  constructor(what: string) {
+    super(
+      'SYSTEM_DISPOSED',
+      `${what} failed: the media system is disposed. Create a new one with createMediaSystem().`,
+    );
+  }
+}
+
+/**
+ * A background task crashed without an error of its own to report: it exited by itself, was
+ * ended by a signal or ran out of memory. (When the task threw, the `error` event carries that
+ * error instead.)
+ */
+export class TaskCrashedError extends BackbeatError {
+  /** How the task ended: `'exited'`, `'crashed'` (a signal) or `'memoryLimit'`. */
+  readonly reason: string;
+  /** The exit code, when the host reported one. */
+  readonly exitCode: number | undefined;
+  /** Process host: the signal that ended the task. */
+  readonly signal: string | undefined;
+  constructor(
+    instanceId: string,
+    reason: string,
+    detail: { exitCode?: number; signal?: string; cause?: unknown } = {},
+  ) {
+    const how =
+      reason === 'memoryLimit'
+        ? 'ran out of memory'
+        : detail.signal
+          ? `was ended by signal ${detail.signal}`
+          : `exited with code ${detail.exitCode ?? 0}`;
+    super(
+      'TASK_CRASHED',
+      `The background task '${instanceId}' ${how}. Read backgroundMediaPlayer.current to start a fresh instance.`,
+      detail.cause === undefined ? undefined : { cause: detail.cause },
+    );
+    this.reason = reason;
+    this.exitCode = detail.exitCode;
+    this.signal = detail.signal;
   }
 }
 
@@ -47,7 +98,7 @@ export class ForegroundUnavailableError extends BackbeatError {
   constructor(state: string) {
     super(
       'FOREGROUND_UNAVAILABLE',
-      `sendMessageToForeground failed: the foreground app is ${state}. Track the foreground state and save what it needs instead.`,
+      `sendMessageToForeground failed: the foreground app is ${state}. Check backgroundMediaPlayer.foregroundState before sending, and keep what the foreground needs (in the task or a store) until it is visible again.`,
     );
   }
 }

@@ -30,6 +30,8 @@ export {
   type MediaPlayerErrorKind,
   MessageBufferOverflowError,
   ProtocolError,
+  SystemDisposedError,
+  TaskCrashedError,
   TaskUnavailableError,
   ValueSetError,
 } from './errors.js';

@@ -1,4 +1,10 @@
-import { createMediaSystem, type MediaSystem, TaskUnavailableError, VirtualClock } from 'backbeat';
+import {
+  createMediaSystem,
+  type MediaSystem,
+  SystemDisposedError,
+  TaskUnavailableError,
+  VirtualClock,
+} from 'backbeat';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextMessage, taskState, taskUrl, tick } from './helpers.ts';
 
@@ -96,7 +102,7 @@ describe.each(['worker', 'process', 'inline'] as const)(
       await expect(player.play()).rejects.toBeInstanceOf(TaskUnavailableError);
     });
 
-    it('system dispose: every pending call rejects', async () => {
+    it('system dispose: no pending call hangs, later calls say the system is disposed', async () => {
       system = createMediaSystem();
       const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
       const bmp = app.backgroundMediaPlayer;
@@ -107,14 +113,11 @@ describe.each(['worker', 'process', 'inline'] as const)(
       const disposing = system.dispose();
       system = undefined;
       await disposing;
-      const settled = await Promise.allSettled(calls);
-      if (host !== 'inline') {
-        for (const r of settled) {
-          expect(r.status).toBe('rejected');
-          expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TaskUnavailableError);
-        }
+      // The task was cancelled first, so it may have answered the calls before it ended.
+      for (const r of await Promise.allSettled(calls)) {
+        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TaskUnavailableError);
       }
-      await expect(player.play()).rejects.toBeInstanceOf(TaskUnavailableError);
+      await expect(player.play()).rejects.toBeInstanceOf(SystemDisposedError);
     });
   },
 );

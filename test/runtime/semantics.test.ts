@@ -339,9 +339,13 @@ describe('messages to a terminated foreground', () => {
     await app.terminate();
     expect(() => bmp.sendMessageToBackground({ type: 'late' })).toThrow(/terminated/);
     for (let i = 0; i < 50 && !(globalThis as any).__backbeatProbe; i++) await tick(5);
-    expect((globalThis as any).__backbeatProbe).toEqual({
+    const seen = (globalThis as any).__backbeatProbe;
+    expect(seen).toMatchObject({
       name: 'ForegroundUnavailableError',
       code: 'FOREGROUND_UNAVAILABLE',
+      // The advice can be followed: the task can read the state it is told to check.
+      foregroundState: 'terminated',
     });
+    expect(seen.message).toMatch(/backgroundMediaPlayer\.foregroundState/);
   });
 });

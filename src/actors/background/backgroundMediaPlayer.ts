@@ -25,6 +25,8 @@ export interface TaskViewPorts {
   shutdown(): void;
   /** Most messages held while no handler is registered. */
   bufferLimit: number;
+  /** A handler threw: the task instance crashes with that error (on every host alike). */
+  fail?(error: unknown): void;
 }
 
 /**
@@ -49,6 +51,24 @@ export class BackgroundMediaPlayerTaskView {
   }
 
   /**
+   * The foreground's state as the system last reported it: `'visible'`, `'suspended'` (messages
+   * wait until it is visible again), `'terminated'` or `'notRunning'` (sending throws
+   * `ForegroundUnavailableError`).
+   *
+   * @example
+   * ```ts
+   * if (bmp.foregroundState === 'visible' || bmp.foregroundState === 'suspended') {
+   *   bmp.sendMessageToForeground({ type: 'trackChanged', title });
+   * } else {
+   *   pending.title = title; // tell the foreground when it is back
+   * }
+   * ```
+   */
+  get foregroundState(): 'visible' | 'suspended' | 'terminated' | 'notRunning' {
+    return this.#ports.foregroundState();
+  }
+
+  /**
    * Listens for messages from the foreground. Messages that arrived before the first handler are
    * delivered to it, in order.
    *
@@ -68,7 +88,24 @@ export class BackgroundMediaPlayerTaskView {
         `The background BackgroundMediaPlayer has no event \`${String(type)}\`; use 'messageReceivedFromForeground'`,
       );
     }
-    const off = this.#events.on(type, listener);
+    if (typeof listener !== 'function') {
+      throw new TypeError(
+        `Listener for 'messageReceivedFromForeground' must be a function, got \`${String(listener)}\``,
+      );
+    }
+    const fail = this.#ports.fail;
+    const off = this.#events.on(
+      type,
+      fail
+        ? (e) => {
+            try {
+              listener(e);
+            } catch (error) {
+              fail(error);
+            }
+          }
+        : listener,
+    );
     const waiting = this.#buffer.drain();
     if (waiting.length > 0) {
       queueMicrotask(() => {

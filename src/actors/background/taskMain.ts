@@ -155,6 +155,7 @@ export default async function taskMain(
       notice({ kind: 'lifecycle', notice: { type: 'taskWarning', error: serializeError(error) } });
     },
     shutdown: () => notice({ kind: 'lifecycle', notice: { type: 'shutdownRequested' } }),
+    fail: (error) => context.fail(error),
   });
 
   const instance = new BackgroundTaskInstance({

@@ -1,10 +1,16 @@
 import type { InspectionEvent } from 'xstate';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsTarget } from '../../adapters/controls/types.js';
-import type { HostKind } from '../../adapters/transport/types.js';
+import type { ExitInfo, HostKind } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
-import { InvalidOperationError, TaskUnavailableError } from '../../errors.js';
+import {
+  InvalidOperationError,
+  SYSTEM_DISPOSED_REASON,
+  SystemDisposedError,
+  TaskCrashedError,
+  TaskUnavailableError,
+} from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaSystem.js';
 import { type LifecycleNotice, reviveError } from '../../protocol.js';
@@ -40,6 +46,10 @@ export interface AppHost {
   taskStarting(app: App): void;
   taskEnded(app: App): void;
   controlsReady(app: App): void;
+  /** A relaunched foreground took over the live task of the app it replaces. */
+  taskAdopted(from: App, to: App): void;
+  /** Whether the system's statechart tracks this instance as a live task. */
+  tracksTask(appId: string, instanceId: string): boolean;
   newInstanceId(appId: string): string;
 }
 
@@ -57,7 +67,20 @@ type ForegroundState = 'visible' | 'suspended' | 'terminated';
 
 /**
  * One app: a foreground (visible, suspended, terminated) and at most one live background task
- * instance, reached through `backgroundMediaPlayer`.
+ * instance, reached through `backgroundMediaPlayer`. `system.launchApp` returns it; launching
+ * the same id again after its foreground terminated returns a new App that adopts the task that
+ * outlived the old foreground, so an app id never has two live tasks.
+ *
+ * @example
+ * ```ts
+ * const app = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+ * app.backgroundMediaPlayer.on('taskStateChanged', ({ state }) => console.log(state));
+ * await app.backgroundMediaPlayer.current.play();
+ * app.suspend();                  // the UI went to the background
+ * await app.terminate();          // the UI closed; with shared lifetime off the task plays on
+ * const again = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+ * again.instanceId === app.instanceId; // true: the same task, adopted
+ * ```
  */
 export class App {
   readonly id: string;
@@ -69,6 +92,10 @@ export class App {
   #connection: TaskConnection | null = null;
   /** Completed instances whose hosts are still being released. */
   #releasing = new Set<TaskConnection>();
+  /** The system was disposed: nothing starts or is sent any more. */
+  #disposed = false;
+  /** The App a relaunch of this id created; it owns what this one had. */
+  #successor: App | null = null;
   #replica: PlayerReplica;
   #proxy: MediaPlayerProxy;
   #inbox: MessageBuffer<ValueSet>;
@@ -87,6 +114,8 @@ export class App {
     this.#proxy = new MediaPlayerProxy({
       replica: this.#replica,
       call: (fn) => {
+        if (this.#disposed) return Promise.reject(new SystemDisposedError('MediaPlayer call'));
+        if (this.#successor) return Promise.reject(this.#relaunchedError());
         const connection = this.#connection;
         if (!connection) {
           return Promise.reject(new TaskUnavailableError('not started'));
@@ -163,7 +192,7 @@ export class App {
    * ```
    */
   async terminate(): Promise<void> {
-    if (this.#state === 'terminated') return;
+    if (this.#state === 'terminated' || this.#disposed) return;
     this.#state = 'terminated';
     this.#system.send({ type: 'APP_TERMINATED', appId: this.id });
     this.#pushSystemState();
@@ -202,12 +231,20 @@ export class App {
         connection.control({ type: 'cancel', reason: command.reason });
         break;
       case 'terminateTask':
-        void connection.terminate(command.reason);
+        this.#endConnection(connection, command.reason);
         break;
       case 'taskStateChanged': {
         if (this.#lastTaskState === `${command.instanceId}:${command.state}`) break;
         this.#lastTaskState = `${command.instanceId}:${command.state}`;
         if (command.state === 'completed') connection.refuseCalls('completed');
+        if (command.state === 'terminated') {
+          // From here on `current` reaches a fresh instance; this one is only being ended.
+          connection.refuseCalls(`terminated: ${command.reason ?? 'shutdown'}`);
+          this.#release(connection);
+        }
+        if (command.state === 'completed' || command.state === 'terminated') {
+          this.#closeReplica(command.instanceId);
+        }
         this.backgroundMediaPlayer._events.emit('taskStateChanged', {
           instanceId: command.instanceId,
           state: command.state,
@@ -215,26 +252,106 @@ export class App {
         });
         if (command.state === 'completed') this.#finish(connection);
         if (command.state === 'terminated') {
-          void connection.terminate((command.reason as TerminationReason) ?? 'shutdown');
+          this.#endConnection(connection, (command.reason as TerminationReason) ?? 'shutdown');
         }
         break;
       }
     }
   }
 
-  /** @internal Ends the task at once (system dispose). */
+  /**
+   * @internal System dispose: from now on nothing starts. The live task is cancelled (`abort`)
+   * and gets its grace period, as with `shutdown()`; instances already ending are ended now.
+   */
   async _dispose(): Promise<void> {
-    const all = [...this.#releasing, ...(this.#connection ? [this.#connection] : [])];
-    await Promise.all(all.map((c) => c.terminate('shutdown')));
+    this.#disposed = true;
+    const live = this.#connection;
+    const waits = [...this.#releasing].map((c) => this.#endConnection(c, 'shutdown'));
+    if (live && !live.ended) {
+      if (!live.closing && this.#system.tracksTask(this.id, live.instanceId)) {
+        this.#system.send({ type: 'TASK_SHUTDOWN', appId: this.id });
+        waits.push(live.whenEnded());
+      } else {
+        waits.push(this.#endConnection(live, 'shutdown'));
+      }
+    }
+    await Promise.all(waits);
+  }
+
+  /**
+   * @internal A relaunch of this app id: `this` is the new foreground and takes over the task
+   * (and everything waiting for a foreground) that outlived `previous`.
+   */
+  _adopt(previous: App): void {
+    previous.#successor = this;
+    this.#releasing = previous.#releasing;
+    this.#inbox = previous.#inbox;
+    const live = previous.#connection;
+    previous.#connection = null;
+    if (live && !live.ended) {
+      this.#connection = live;
+      this.#replica.adopt(previous.#replica);
+      this.#controlsState = previous.#controlsState;
+      this.#lastTaskState = previous.#lastTaskState;
+      this.#system.taskAdopted(previous, this);
+    }
+    this.#pushSystemState();
+  }
+
+  #relaunchedError(): InvalidOperationError {
+    return new InvalidOperationError(
+      `App '${this.id}' was launched again; use the App the last launchApp returned`,
+    );
+  }
+
+  /** Keeps an ending instance to hand to dispose until its host is gone. */
+  #release(connection: TaskConnection): void {
+    if (connection.ended || this.#releasing.has(connection)) return;
+    const releasing = this.#releasing;
+    releasing.add(connection);
+    void connection.whenEnded().then(() => releasing.delete(connection));
+  }
+
+  /** Ends an instance's host; after dispose its pending calls say so. */
+  #endConnection(
+    connection: TaskConnection,
+    reason: TerminationReason | 'completed',
+  ): Promise<void> {
+    if (this.#disposed && !connection.ended) connection.channel.close(SYSTEM_DISPOSED_REASON);
+    return connection.terminate(reason);
+  }
+
+  #closeReplica(instanceId: string): void {
+    if (this.#replica.close(instanceId)) {
+      this.#proxy._emit('snapshotChanged', this.#replica.snapshot);
+    }
+  }
+
+  /** A crash the foreground did not cause: the `error` event carries what the task left. */
+  #reportCrash(instanceId: string, reason: string, info: ExitInfo): void {
+    const own = reason === 'crashed' && info.signal === undefined ? info.error : undefined;
+    const error =
+      own ??
+      new TaskCrashedError(instanceId, reason, {
+        ...(info.code === undefined ? {} : { exitCode: info.code }),
+        ...(info.signal === undefined ? {} : { signal: info.signal }),
+        ...(info.error === undefined ? {} : { cause: info.error }),
+      });
+    this.backgroundMediaPlayer._events.emit('error', error);
   }
 
   #requireRunning(what: string): void {
+    if (this.#disposed) throw new SystemDisposedError(`${what} app '${this.id}'`);
     if (this.#state === 'terminated') {
       throw new InvalidOperationError(`Cannot ${what} app '${this.id}': it has terminated`);
     }
   }
 
   #ensureTask(): TaskConnection {
+    if (this.#disposed) {
+      throw new SystemDisposedError(`Starting the background task of app '${this.id}'`);
+    }
+    if (this.#successor) throw this.#relaunchedError();
     const live = this.#connection;
     if (live && !live.ended && !live.closing) return live;
     if (this.#state === 'terminated') {
@@ -251,6 +368,12 @@ export class App {
     const inspection = inspect
       ? createTaskInspectionRelay({ appId: this.id, instanceId, inspect })
       : null;
+    // The App that owns this instance now: a relaunched foreground adopts it.
+    const owner = (): App => {
+      let app: App = this;
+      while (app.#successor) app = app.#successor;
+      return app;
+    };
     const connection = new TaskConnection({
       kind: this.host,
       clock,
@@ -277,25 +400,29 @@ export class App {
       heartbeat: this.#system.heartbeat,
       watchdogClock: this.#system.watchdogClock,
       handlers: {
-        notice: (n) => this.#onNotice(connection, n),
-        event: (name, payload) => this.#onEvent(connection, name, payload),
+        notice: (n) => owner().#onNotice(connection, n),
+        event: (name, payload) => owner().#onEvent(connection, name, payload),
         snapshot: (state, seq) => {
-          if (this.#replica.apply(instanceId, seq, state as unknown as PlayerSnapshot)) {
-            this.#proxy._emit('snapshotChanged', this.#replica.snapshot);
+          const app = owner();
+          if (app.#replica.apply(instanceId, seq, state as unknown as PlayerSnapshot)) {
+            app.#proxy._emit('snapshotChanged', app.#replica.snapshot);
           }
         },
-        message: (data) => this.#onMessage(data as ValueSet),
+        message: (data) => owner().#onMessage(data as ValueSet),
         inspect: (record) => inspection?.receive(record),
-        ended: (reason) => {
+        ended: (reason, info) => {
           inspection?.end(reason);
+          const app = owner();
+          app.#closeReplica(instanceId);
           // A released instance may exit after a fresh one started: it speaks for itself only.
-          if (connection !== this.#connection) return;
+          if (connection !== app.#connection) return;
           if (reason !== 'completed') {
-            this.#system.send({ type: 'TASK_TERMINATED', appId: this.id, reason });
+            if (info.reason !== 'terminated') app.#reportCrash(instanceId, reason, info);
+            app.#system.send({ type: 'TASK_TERMINATED', appId: app.id, reason });
           }
-          this.#system.taskEnded(this);
+          app.#system.taskEnded(app);
         },
-        protocolError: (error) => this.backgroundMediaPlayer._events.emit('error', error),
+        protocolError: (error) => owner().backgroundMediaPlayer._events.emit('error', error),
       },
     });
     this.#connection = connection;
@@ -310,7 +437,11 @@ export class App {
   }
 
   #onNotice(connection: TaskConnection, notice: LifecycleNotice): void {
-    if (connection !== this.#connection) return;
+    if (connection !== this.#connection) {
+      // A completed instance replaced by a fresh one still says when it let go.
+      if (notice.type === 'completed') void this.#endConnection(connection, 'completed');
+      return;
+    }
     const appId = this.id;
     switch (notice.type) {
       case 'runEntered':
@@ -327,16 +458,16 @@ export class App {
         break;
       case 'taskError':
         this.backgroundMediaPlayer._events.emit('error', reviveError(notice.error));
-        void connection.terminate('crashed');
+        this.#endConnection(connection, 'crashed');
         break;
       case 'taskWarning':
         this.backgroundMediaPlayer._events.emit('error', reviveError(notice.error));
         break;
       case 'shutdownRequested':
-        void connection.terminate('shutdown');
+        this.#endConnection(connection, 'shutdown');
         break;
       case 'completed':
-        void connection.terminate('completed');
+        this.#endConnection(connection, 'completed');
         break;
       default:
         break;
@@ -387,6 +518,8 @@ export class App {
   }
 
   #sendToBackground(data: ValueSet): void {
+    if (this.#disposed)
+      throw new SystemDisposedError(`sendMessageToBackground of app '${this.id}'`);
     this.#requireRunning('send a message from');
     const valid = parseValueSet(data);
     const connection = this.#ensureTask();
@@ -405,17 +538,17 @@ export class App {
 
   #finish(connection: TaskConnection): void {
     connection.refuseCalls('completed');
-    this.#releasing.add(connection);
-    void connection.whenEnded().then(() => this.#releasing.delete(connection));
+    this.#release(connection);
     connection.control({ type: 'complete' });
     const clock = this.#system.clock;
     const timer = clock.setTimeout(() => {
-      void connection.terminate('completed');
+      void this.#endConnection(connection, 'completed');
     }, this.#system.completionAckMs);
     void connection.whenEnded().then(() => clock.clearTimeout(timer));
   }
 
   async #shutdown(): Promise<void> {
+    if (this.#disposed) throw new SystemDisposedError(`shutdown() of app '${this.id}'`);
     const connection = this.#connection;
     if (!connection || connection.ended) return;
     this.#system.send({ type: 'TASK_SHUTDOWN', appId: this.id });

@@ -46,8 +46,10 @@ export class BackgroundMediaPlayer {
   }
 
   /**
-   * The MediaPlayer proxy. The first read starts the task; a read after the task ended starts
-   * a fresh instance.
+   * The MediaPlayer proxy. The first read starts the task; a read after the task ended (once
+   * `taskStateChanged` said `completed` or `terminated`) starts a fresh instance. Throws
+   * `SystemDisposedError` after `system.dispose()` and `InvalidOperationError` once the
+   * foreground has terminated.
    *
    * @example
    * ```ts
@@ -78,8 +80,9 @@ export class BackgroundMediaPlayer {
         `BackgroundMediaPlayer has no event \`${String(type)}\`; use messageReceivedFromBackground, taskStateChanged or error`,
       );
     }
-    const off = this._events.on(type, listener);
+    // Starting first: when the task cannot start (disposed, terminated) nothing is registered.
     if (type === 'messageReceivedFromBackground') this.#ports.activate();
+    const off = this._events.on(type, listener);
     this.#ports.listenersChanged(type);
     return () => {
       off();
@@ -115,7 +118,7 @@ export class BackgroundMediaPlayer {
   /**
    * Shuts the background task down: it is cancelled (`abort`) and gets its grace period to
    * complete its deferral. Resolves when it has ended. Reading `current` afterwards starts a new
-   * instance.
+   * instance. Rejects with `SystemDisposedError` after `system.dispose()`.
    *
    * @example
    * ```ts

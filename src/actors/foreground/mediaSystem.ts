@@ -4,7 +4,7 @@ import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
 import type { HostKind } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
-import { InvalidOperationError } from '../../errors.js';
+import { InvalidOperationError, SystemDisposedError } from '../../errors.js';
 import type { DeviceFamily } from '../../machines/deviceFamilies.js';
 import {
   type LiveTask,
@@ -69,10 +69,65 @@ export interface MediaSystem {
   readonly deviceFamily: DeviceFamily;
   /** Scripted presses as a headset or remote sends them, to the app that holds the controls. */
   readonly controls: VirtualControls;
+  /**
+   * Launches an app's foreground (visible). Its task starts later, on the first read of
+   * `backgroundMediaPlayer.current`, handler registration or message. Launching an id whose
+   * foreground is still running throws `InvalidOperationError`; launching it again after its
+   * foreground terminated returns a new {@link App} that adopts the task still running for that
+   * id, if any (never a second task). Throws `TypeError` naming a bad id, host or task URL, and
+   * `SystemDisposedError` after {@link MediaSystem.dispose}.
+   *
+   * @example
+   * ```ts
+   * const app = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url), host: 'worker' });
+   * await app.backgroundMediaPlayer.current.play();
+   * ```
+   */
   launchApp(options: LaunchAppOptions): App;
+  /**
+   * The app last launched with `id` (its foreground may have terminated), or `undefined`.
+   *
+   * @example
+   * ```ts
+   * system.app('music')?.state; // 'visible' | 'suspended' | 'terminated'
+   * ```
+   */
   app(id: string): App | undefined;
+  /**
+   * A media interruption: a phone or VoIP call cancels every live task
+   * (`resourceRevocation`); a VoIP call with `lowMemory` terminates them without notice
+   * (`lowMemory`). Throws `TypeError` naming any other kind.
+   *
+   * @example
+   * ```ts
+   * system.interrupt('phoneCall');
+   * system.interrupt('voipCall', { lowMemory: true });
+   * ```
+   */
   interrupt(kind: 'phoneCall' | 'voipCall', options?: { lowMemory?: boolean }): void;
+  /**
+   * The background task instances alive now, one per app id at most, with their lifecycle
+   * state (`starting`, `running`, `alive`, `canceling`).
+   *
+   * @example
+   * ```ts
+   * system.backgroundTasks(); // [{ appId: 'music', instanceId: 'music#1.1', state: 'alive' }]
+   * ```
+   */
   backgroundTasks(): LiveTask[];
+  /**
+   * Shuts the system down. Every live task is cancelled first (`canceled` with `abort`), so a
+   * task that saves on cancel saves, and has the usual `cancellationGraceMs` (on the system's
+   * clock) to complete its deferral before it is terminated. Resolves when every task host is
+   * gone. Afterwards reading `current`, sending a message, `shutdown()`, a player call or
+   * `launchApp` fails with `SystemDisposedError` and starts nothing; calling `dispose()` again
+   * returns the same promise.
+   *
+   * @example
+   * ```ts
+   * await system.dispose();
+   * ```
+   */
   dispose(): Promise<void>;
 }
 
@@ -104,6 +159,8 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
   const systemId = ++systemCounter;
   let instanceCounter = 0;
   let disposed = false;
+  /** Set by the first dispose(): the system then starts nothing and ends what runs. */
+  let disposing: Promise<void> | null = null;
   const apps = new Map<string, App>();
   const controls = createVirtualControls();
   const adapters: ControlsAdapter[] = [controls, ...(options.controlsAdapters ?? [])];
@@ -159,6 +216,14 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
         if (!adapter.attached) adapter.attach(app._controlsTarget);
       }
     },
+    taskAdopted: (from, to) => {
+      if (controlsHolder !== from) return;
+      detachAll();
+      controlsHolder = to;
+      appHost.controlsReady(to);
+    },
+    tracksTask: (appId, instanceId) =>
+      liveTasks(actor.getSnapshot()).some((t) => t.appId === appId && t.instanceId === instanceId),
     taskEnded: (app) => {
       if (controlsHolder === app) {
         detachAll();
@@ -172,7 +237,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     deviceFamily,
     controls,
     launchApp(launch) {
-      if (disposed) throw new InvalidOperationError('launchApp called after dispose()');
+      if (disposing) throw new SystemDisposedError('launchApp');
       if (!launch || typeof launch.id !== 'string' || launch.id.length === 0) {
         throw new TypeError(
           `launchApp expects { id: non-empty string }, got \`${String(launch?.id)}\``,
@@ -195,9 +260,12 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
           `task must be an absolute URL of the task module, got \`${String(url)}\``,
         );
       }
+      const previous = apps.get(launch.id);
       const app = new App({ ...launch, host }, appHost);
       apps.set(launch.id, app);
       send({ type: 'APP_LAUNCHED', appId: launch.id });
+      // The task that outlived the previous foreground belongs to this one now.
+      if (previous) app._adopt(previous);
       return app;
     },
     app: (id) => apps.get(id),
@@ -210,12 +278,17 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
       send({ type: 'INTERRUPT', kind, lowMemory: interruptOptions.lowMemory ?? false });
     },
     backgroundTasks: () => liveTasks(actor.getSnapshot()),
-    async dispose() {
-      if (disposed) return;
-      await Promise.all([...apps.values()].map((a) => a._dispose()));
-      disposed = true;
-      detachAll();
-      actor.stop();
+    dispose() {
+      disposing ??= (async () => {
+        try {
+          await Promise.all([...apps.values()].map((a) => a._dispose()));
+        } finally {
+          disposed = true;
+          detachAll();
+          actor.stop();
+        }
+      })();
+      return disposing;
     },
   };
   return system;

@@ -33,6 +33,12 @@ export interface ProxyLink {
  * promises that settle when the task has applied them (or reject with `TaskUnavailableError`
  * when the task is gone); `snapshot` and the read-only properties are a synchronous replica
  * kept in step by events. `source` and `systemMediaTransportControls` belong to the background.
+ *
+ * Methods fail in one way: an argument of the wrong type rejects the returned promise with a
+ * `TypeError` naming the value (they never throw), nothing is sent then. Values of the right
+ * type but out of range follow WinRT: a volume outside 0–1 and a rate that is not a finite
+ * number > 0 are ignored (the promise resolves, nothing changes); a seek is clamped to the
+ * media. After the task ended the snapshot reads `closed` and its position no longer moves.
  */
 export class MediaPlayerProxy {
   #link: ProxyLink;
@@ -116,7 +122,8 @@ export class MediaPlayerProxy {
     return this.#link.call((s) => s.pause());
   }
   /**
-   * Seeks to `ms` milliseconds (clamped to the media).
+   * Seeks to `ms` milliseconds, clamped to the media. Rejects with `TypeError` for a
+   * non-number and `RangeError` for a non-finite position.
    *
    * @example
    * ```ts
@@ -124,11 +131,17 @@ export class MediaPlayerProxy {
    * ```
    */
   seek(ms: number): Promise<void> {
-    checkNumber('seek', ms);
+    const bad =
+      invalidType('seek', ms, 'number') ??
+      (Number.isFinite(ms)
+        ? undefined
+        : new RangeError(`MediaPlayer.seek expects a finite position in ms, got \`${ms}\``));
+    if (bad) return Promise.reject(bad);
     return this.#link.call((s) => s.seek(ms));
   }
   /**
-   * Sets the volume, 0–1 (values outside are ignored, as in WinRT).
+   * Sets the volume, 0–1. A number outside 0–1 (or NaN) is ignored, as in WinRT: the promise
+   * resolves and the volume stays. A non-number rejects with `TypeError`.
    *
    * @example
    * ```ts
@@ -136,11 +149,12 @@ export class MediaPlayerProxy {
    * ```
    */
   setVolume(volume: number): Promise<void> {
-    checkNumber('setVolume', volume);
+    const bad = invalidType('setVolume', volume, 'number');
+    if (bad) return Promise.reject(bad);
     return this.#link.call((s) => s.setVolume(volume));
   }
   /**
-   * Mutes or unmutes.
+   * Mutes or unmutes. A non-boolean rejects with `TypeError`.
    *
    * @example
    * ```ts
@@ -148,11 +162,13 @@ export class MediaPlayerProxy {
    * ```
    */
   setMuted(muted: boolean): Promise<void> {
-    checkBoolean('setMuted', muted);
+    const bad = invalidType('setMuted', muted, 'boolean');
+    if (bad) return Promise.reject(bad);
     return this.#link.call((s) => s.setMuted(muted));
   }
   /**
-   * Sets the playback rate (a ratio > 0).
+   * Sets the playback rate, a ratio > 0. A number that is not finite and > 0 is ignored (the
+   * promise resolves, the rate stays); a non-number rejects with `TypeError`.
    *
    * @example
    * ```ts
@@ -160,11 +176,12 @@ export class MediaPlayerProxy {
    * ```
    */
   setPlaybackRate(rate: number): Promise<void> {
-    checkNumber('setPlaybackRate', rate);
+    const bad = invalidType('setPlaybackRate', rate, 'number');
+    if (bad) return Promise.reject(bad);
     return this.#link.call((s) => s.setPlaybackRate(rate));
   }
   /**
-   * Sets whether a new source starts playing by itself.
+   * Sets whether a new source starts playing by itself. A non-boolean rejects with `TypeError`.
    *
    * @example
    * ```ts
@@ -172,11 +189,12 @@ export class MediaPlayerProxy {
    * ```
    */
   setAutoPlay(enabled: boolean): Promise<void> {
-    checkBoolean('setAutoPlay', enabled);
+    const bad = invalidType('setAutoPlay', enabled, 'boolean');
+    if (bad) return Promise.reject(bad);
     return this.#link.call((s) => s.setAutoPlay(enabled));
   }
   /**
-   * Sets whether the current media loops.
+   * Sets whether the current media loops. A non-boolean rejects with `TypeError`.
    *
    * @example
    * ```ts
@@ -184,7 +202,8 @@ export class MediaPlayerProxy {
    * ```
    */
   setLoopingEnabled(enabled: boolean): Promise<void> {
-    checkBoolean('setLoopingEnabled', enabled);
+    const bad = invalidType('setLoopingEnabled', enabled, 'boolean');
+    if (bad) return Promise.reject(bad);
     return this.#link.call((s) => s.setLoopingEnabled(enabled));
   }
 
@@ -230,14 +249,11 @@ const knownEvents = new Set<keyof MediaPlayerProxyEventMap>([
   'snapshotChanged',
 ]);
 
-function checkNumber(member: string, value: unknown): void {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`MediaPlayer.${member} expects a number, got \`${String(value)}\``);
-  }
-}
-
-function checkBoolean(member: string, value: unknown): void {
-  if (typeof value !== 'boolean') {
-    throw new TypeError(`MediaPlayer.${member} expects a boolean, got \`${String(value)}\``);
-  }
+/** The TypeError a wrong-typed argument gets, or undefined when the type is right. */
+function invalidType(member: string, value: unknown, type: 'number' | 'boolean') {
+  if (typeof value === type) return undefined;
+  const shown = typeof value === 'string' ? `'${value}'` : String(value);
+  return new TypeError(
+    `MediaPlayer.${member} expects a ${type}, got \`${shown}\` (${typeof value})`,
+  );
 }

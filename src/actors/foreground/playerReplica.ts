@@ -30,6 +30,7 @@ export class PlayerReplica {
   #seq = -1;
   #instanceId: string | null = null;
   #receivedAt = 0;
+  #closed = false;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -46,6 +47,35 @@ export class PlayerReplica {
     this.#snapshot = initialPlayerSnapshot;
     this.#seq = -1;
     this.#receivedAt = this.#clock.now();
+    this.#closed = false;
+  }
+
+  /**
+   * The instance ended: the snapshot reads `closed`, with the position where it stood, and
+   * later updates from that instance are ignored. Returns false when nothing changed.
+   */
+  close(instanceId: string): boolean {
+    if (instanceId !== this.#instanceId || this.#closed) return false;
+    const last = this.snapshot;
+    this.#closed = true;
+    this.#snapshot = Object.freeze({
+      ...last,
+      currentState: 'closed',
+      bufferingProgress: 0,
+      canSeek: false,
+      canPause: false,
+    });
+    this.#receivedAt = this.#clock.now();
+    return true;
+  }
+
+  /** Takes over the state of another replica (a relaunched foreground adopting a live task). */
+  adopt(other: PlayerReplica): void {
+    this.#instanceId = other.#instanceId;
+    this.#snapshot = other.#snapshot;
+    this.#seq = other.#seq;
+    this.#receivedAt = other.#receivedAt;
+    this.#closed = other.#closed;
   }
 
   /**
@@ -53,7 +83,7 @@ export class PlayerReplica {
    * instance.
    */
   apply(instanceId: string, seq: number, snapshot: PlayerSnapshot): boolean {
-    if (instanceId !== this.#instanceId || seq <= this.#seq) return false;
+    if (instanceId !== this.#instanceId || this.#closed || seq <= this.#seq) return false;
     this.#seq = seq;
     this.#snapshot = Object.freeze({ ...snapshot });
     this.#receivedAt = this.#clock.now();
