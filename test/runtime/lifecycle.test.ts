@@ -228,6 +228,23 @@ describe.each(hosts)('the foreground lifecycle on the %s host', (host) => {
     });
   });
 
+  it('by throwing in its canceled handler: the task error, terminated (crashed); shutdown resolves', async () => {
+    system = createMediaSystem();
+    const app = system.launchApp({ id: 'a', task: taskUrl('throwsOnCancel'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const errors: Error[] = [];
+    bmp.on('error', (e) => errors.push(e));
+    bmp.current;
+    await taskState(bmp, 'alive', 20_000);
+    const terminated = taskState(bmp, 'terminated', 20_000);
+    await bmp.shutdown();
+    expect((await terminated).reason).toBe('crashed');
+    expect(errors.map((e) => `${e.name}: ${e.message}`)).toEqual([
+      'TypeError: cannot save on abort',
+    ]);
+    expect(errors[0]!.stack).toMatch(/throwsOnCancel\.mjs/);
+  });
+
   describe('MediaPlayer proxy arguments', () => {
     it('wrong types reject the promise (never a sync throw), naming the value', async () => {
       system = createMediaSystem();

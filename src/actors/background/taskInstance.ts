@@ -7,6 +7,8 @@ import type { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 export interface TaskLifecycleSink {
   deferralTaken(): void;
   deferralCompleted(): void;
+  /** A `canceled` listener threw: the instance crashes with that error (on every host alike). */
+  listenerFailed?(error: unknown): void;
 }
 
 /** Keeps a background task alive after `run` returns, until {@link BackgroundTaskDeferral.complete}. */
@@ -111,11 +113,26 @@ export class BackgroundTaskInstance {
     if (type !== 'canceled') {
       throw new TypeError(`BackgroundTaskInstance has no event \`${String(type)}\``);
     }
-    const off = this.#events.on('canceled', listener);
+    if (typeof listener !== 'function') {
+      throw new TypeError(
+        `Listener for 'canceled' must be a function, got \`${String(listener)}\``,
+      );
+    }
+    const failed = this.#sink.listenerFailed;
+    const guarded = failed
+      ? (value: CancellationReason) => {
+          try {
+            listener(value);
+          } catch (error) {
+            failed(error);
+          }
+        }
+      : listener;
+    const off = this.#events.on('canceled', guarded);
     const reason = this.#cancelReason;
     if (reason !== null) {
       queueMicrotask(() => {
-        if (this.#events.listenerCount('canceled') > 0) listener(reason);
+        if (this.#events.listenerCount('canceled') > 0) guarded(reason);
       });
     }
     return off;

@@ -165,6 +165,7 @@ export default async function taskMain(
     sink: {
       deferralTaken: () => notice({ kind: 'lifecycle', notice: { type: 'deferralTaken' } }),
       deferralCompleted: () => notice({ kind: 'lifecycle', notice: { type: 'deferralCompleted' } }),
+      listenerFailed: (error) => context.fail(error),
     },
   });
 
