@@ -46,7 +46,23 @@ export interface TestSystem extends MediaSystem {
   waitFor(condition: () => boolean, options?: WaitForOptions): Promise<void>;
   /** Records an app's task lifecycle, messages, errors and player states (starts its task). */
   record(app: App): AppRecording;
+  /**
+   * Disposes the system as `MediaSystem.dispose` does (every live task is cancelled first and
+   * has its grace period), and moves the virtual clock for it: tasks get a moment of real time
+   * to answer `canceled` (message hops), then the clock runs through the grace period, so a
+   * task that ignores the cancellation is terminated and dispose never waits on a clock nobody
+   * moves.
+   *
+   * @example
+   * ```ts
+   * afterEach(() => system.dispose());
+   * ```
+   */
+  dispose(): Promise<void>;
 }
+
+/** Real time a task gets to answer `canceled` before a test system's dispose moves the clock. */
+const DISPOSE_ANSWER_MS = 50;
 
 function timing(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -112,8 +128,25 @@ export function createTestSystem(options: TestSystemOptions = {}): TestSystem {
     defaultHost: options.defaultHost ?? 'inline',
     inlineAudio: options.inlineAudio ?? ((taskClock) => createVirtualAudio({ clock: taskClock })),
   });
+  let disposing: Promise<void> | null = null;
+  const dispose = (): Promise<void> => {
+    disposing ??= (async () => {
+      let done = false;
+      const ended = system.dispose().finally(() => {
+        done = true;
+      });
+      const step = Math.max(1, timings.cancellationGraceMs);
+      while (!done) {
+        await Promise.race([ended, new Promise((r) => setTimeout(r, DISPOSE_ANSWER_MS))]);
+        if (!done) await clock.step(step);
+      }
+      await ended;
+    })();
+    return disposing;
+  };
   return {
     ...system,
+    dispose,
     clock,
     policies: Object.freeze({ ...policies }),
     timings: Object.freeze(timings),

@@ -134,6 +134,29 @@ describe('createTestSystem', () => {
     expect(recording.messages).toContainEqual({ type: 'saved', reason: 'idleTask' });
   });
 
+  it('dispose() cancels first: a save-on-cancel task saves; the clock does not move for it', async () => {
+    const s = createTestSystem();
+    const app = s.launchApp({ id: 'a', task: fixture('policy/player') });
+    const recording = s.record(app);
+    await s.waitFor(() => recording.taskState === 'alive');
+    await s.dispose();
+    expect(recording.trail.slice(-2)).toEqual(['canceling:abort', 'completed']);
+    expect(recording.messages).toContainEqual({ type: 'saved', reason: 'abort' });
+    expect(s.clock.now()).toBe(0);
+  });
+
+  it('dispose() runs the virtual clock through the grace of a task that ignores canceled', async () => {
+    const s = createTestSystem({ cancellationGraceMs: 3_000 });
+    const app = s.launchApp({ id: 'a', task: fixture('policy/stubborn') });
+    const recording = s.record(app);
+    await s.waitFor(() => recording.taskState === 'alive');
+    await Promise.all([s.dispose(), s.dispose()]);
+    expect(recording.trail.slice(-2)).toEqual(['canceling:abort', 'terminated:graceExpired']);
+    expect(recording.messages).toContainEqual({ type: 'ignored', reason: 'abort' });
+    expect(s.clock.now()).toBe(3_000);
+    expect(app.instanceId).toBeNull();
+  });
+
   it('waitFor rejects after its real-time limit, naming what it waited for', async () => {
     system = createTestSystem();
     await expect(system.waitFor(() => false, { timeoutMs: 20, what: 'Godot' })).rejects.toThrow(
