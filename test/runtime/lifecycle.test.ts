@@ -108,6 +108,9 @@ describe.each(hosts)('the foreground lifecycle on the %s host', (host) => {
         disposed = true;
       });
       expect(await canceled).toEqual({ type: 'canceled', reason: 'abort' });
+      // While the task has its grace, nothing new starts.
+      expect(() => bmp.current).toThrow(SystemDisposedError);
+      expect(() => s.launchApp({ id: 'b', task: taskUrl('probe'), host })).toThrow(/disposed/);
       await clock.advanceAsync(4_999);
       expect(disposed).toBe(false);
       expect(app.instanceId).not.toBeNull();

@@ -231,7 +231,7 @@ export class App {
         connection.control({ type: 'cancel', reason: command.reason });
         break;
       case 'terminateTask':
-        this.#endConnection(connection, command.reason);
+        void this.#endConnection(connection, command.reason);
         break;
       case 'taskStateChanged': {
         if (this.#lastTaskState === `${command.instanceId}:${command.state}`) break;
@@ -252,7 +252,7 @@ export class App {
         });
         if (command.state === 'completed') this.#finish(connection);
         if (command.state === 'terminated') {
-          this.#endConnection(connection, (command.reason as TerminationReason) ?? 'shutdown');
+          void this.#endConnection(connection, (command.reason as TerminationReason) ?? 'shutdown');
         }
         break;
       }
@@ -458,16 +458,16 @@ export class App {
         break;
       case 'taskError':
         this.backgroundMediaPlayer._events.emit('error', reviveError(notice.error));
-        this.#endConnection(connection, 'crashed');
+        void this.#endConnection(connection, 'crashed');
         break;
       case 'taskWarning':
         this.backgroundMediaPlayer._events.emit('error', reviveError(notice.error));
         break;
       case 'shutdownRequested':
-        this.#endConnection(connection, 'shutdown');
+        void this.#endConnection(connection, 'shutdown');
         break;
       case 'completed':
-        this.#endConnection(connection, 'completed');
+        void this.#endConnection(connection, 'completed');
         break;
       default:
         break;
