@@ -1,6 +1,7 @@
 import {
   BackbeatError,
   createMediaSystem,
+  type MediaPlayerProxy,
   type MediaSystem,
   SystemDisposedError,
   TaskCrashedError,
@@ -11,6 +12,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hosts, nextMessage, recordStates, taskState, taskUrl } from './helpers.ts';
 
 const policyTask = (name: string) => new URL(`../fixtures/policy/${name}.mjs`, import.meta.url);
+
+/** Resolves once the player's replica says it is playing (the state arrives as an event). */
+function playing(player: MediaPlayerProxy): Promise<void> {
+  if (player.snapshot.currentState === 'playing') return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = player.on('currentStateChanged', ({ state }) => {
+      if (state !== 'playing') return;
+      off();
+      resolve();
+    });
+  });
+}
 
 let system: MediaSystem | undefined;
 afterEach(async () => {
@@ -129,7 +142,7 @@ describe.each(hosts)('the foreground lifecycle on the %s host', (host) => {
       const firstPlayer = first.backgroundMediaPlayer.current;
       const { instanceId } = await ready;
       await firstPlayer.play();
-      expect(firstPlayer.snapshot.currentState).toBe('playing');
+      await playing(firstPlayer);
       await first.terminate();
       expect(first.instanceId).toBe(instanceId);
 
@@ -161,7 +174,7 @@ describe.each(hosts)('the foreground lifecycle on the %s host', (host) => {
       const player = bmp.current;
       await taskState(bmp, 'alive', 20_000);
       await player.play();
-      expect(player.snapshot.currentState).toBe('playing');
+      await playing(player);
       const terminated = taskState(bmp, 'terminated', 20_000);
       const done = bmp.shutdown();
       await clock.advanceAsync(5_000);
@@ -303,14 +316,7 @@ describe.each(hosts)('the foreground lifecycle on the %s host', (host) => {
     expect(await visible).toEqual({ type: 'foregroundState', state: 'visible' });
     // Playing first, so suspending does not cancel the task (conditionLoss).
     bmp.sendMessageToBackground({ type: 'play', uris: ['virtual:long?duration=3600000'] });
-    await new Promise<void>((resolve) => {
-      const off = bmp.current.on('currentStateChanged', ({ state }) => {
-        if (state === 'playing') {
-          off();
-          resolve();
-        }
-      });
-    });
+    await playing(bmp.current);
     app.suspend();
     const suspended = nextMessage(bmp, (d) => d.type === 'foregroundState');
     bmp.sendMessageToBackground({ type: 'foregroundState' });
