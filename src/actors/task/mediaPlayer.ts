@@ -9,6 +9,7 @@ import {
   type MediaPlayerState,
   mediaPlayerMachine,
 } from '../../machines/mediaPlayer.js';
+import { raiseLater } from './eventQueue.js';
 import {
   isMediaPlaybackItem,
   isMediaSource,
@@ -25,6 +26,7 @@ import {
   sameSnapshotIgnoringPosition,
   snapshotItem,
 } from './playerSnapshot.js';
+import { SystemMediaTransportControls } from './systemMediaTransportControls.js';
 
 /** Brand of {@link MediaPlayer} objects. */
 export const mediaPlayerBrand: unique symbol = Symbol.for('backbeat.MediaPlayer');
@@ -66,6 +68,12 @@ export interface MediaPlayerEventMap {
   /** Anything in {@link MediaPlayer.getSnapshot} changed, other than the position moving on. */
   snapshotChanged: PlayerSnapshot;
 }
+
+/** @internal Sees a player event as it is raised (see `MediaPlayer._observe`). */
+export type MediaPlayerObserver = <K extends keyof MediaPlayerEventMap>(
+  type: K,
+  payload: MediaPlayerEventMap[K],
+) => void;
 
 /** Options of {@link MediaPlayer}. */
 export interface MediaPlayerOptions {
@@ -123,6 +131,7 @@ export class MediaPlayer {
   #audio: AudioAdapter;
   #actor: Actor<typeof mediaPlayerMachine>;
   #events = new Emitter<MediaPlayerEventMap>();
+  #observers = new Set<MediaPlayerObserver>();
   #pending: MediaPlayerEmitted[] = [];
   #source: MediaPlayerSource | null = null;
   #item: MediaPlaybackItem | null = null;
@@ -139,8 +148,9 @@ export class MediaPlayer {
   #prefetchTimer: unknown = null;
   #prefetched: MediaPlaybackItem | null = null;
   #published: PlayerSnapshot | null = null;
-  #controls: unknown = null;
+  #controls: SystemMediaTransportControls | null = null;
   #disposed = false;
+  #constructed = false;
 
   constructor(options: MediaPlayerOptions) {
     const audio = options?.audio;
@@ -155,6 +165,8 @@ export class MediaPlayer {
     this.#actor.on('*', (e) => this.#pending.push(e));
     this.#actor.subscribe(() => this.#flush());
     this.#actor.start();
+    // The initial state is no change: nobody hears of it.
+    this.#constructed = true;
   }
 
   /** Closed, opening, buffering, playing, paused or stopped. */
@@ -260,13 +272,17 @@ export class MediaPlayer {
     }
   }
 
-  /** The system media transport controls attached to this player (background only). */
-  get systemMediaTransportControls(): unknown {
+  /**
+   * The system media transport controls of this player (background only): one instance per
+   * player, the one the system's controls (headset, media keys) talk to.
+   */
+  get systemMediaTransportControls(): SystemMediaTransportControls {
+    this.#controls ??= new SystemMediaTransportControls();
     return this.#controls;
   }
 
   /** @internal Attaches the SystemMediaTransportControls instance built for this player. */
-  _attachControls(smtc: unknown): void {
+  _attachControls(smtc: SystemMediaTransportControls): void {
     this.#controls = smtc;
   }
 
@@ -454,6 +470,23 @@ export class MediaPlayer {
     this.#actor.stop();
     this.#pending = [];
     this.#events.clear();
+    this.#observers.clear();
+  }
+
+  /**
+   * @internal Sees every event at the moment it is raised, before the task's listeners get it
+   * (the relay to the foreground uses this, so the foreground hears of a change before any
+   * call that caused it returns). Returns a function that removes the observer.
+   */
+  _observe(observer: MediaPlayerObserver): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
+  #raise<K extends keyof MediaPlayerEventMap>(type: K, payload: MediaPlayerEventMap[K]): void {
+    if (!this.#constructed) return;
+    raiseLater(() => this.#events.emit(type, payload));
+    for (const observer of [...this.#observers]) observer(type, payload);
   }
 
   #context() {
@@ -567,7 +600,7 @@ export class MediaPlayer {
 
   #attachList(list: MediaPlaybackList): void {
     this.#listOff = [
-      list.on('currentItemChanged', (e) => this.#onListItemChanged(e)),
+      list._onCurrentItemChanged((e) => this.#onListItemChanged(e)),
       list._onItemsChanged(() => {
         if (list._state === 'idle') list._start();
       }),
@@ -621,7 +654,7 @@ export class MediaPlayer {
           break;
         default: {
           const { type, ...payload } = e;
-          this.#events.emit(type, payload as never);
+          this.#raise(type, payload as never);
           const list = this.#list();
           if (type === 'mediaOpened' && list && this.#item) list._itemOpened(this.#item);
         }
@@ -689,6 +722,6 @@ export class MediaPlayer {
     const next = this.getSnapshot();
     if (!force && this.#published && sameSnapshotIgnoringPosition(this.#published, next)) return;
     this.#published = next;
-    this.#events.emit('snapshotChanged', next);
+    this.#raise('snapshotChanged', next);
   }
 }

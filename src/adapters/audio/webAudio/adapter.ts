@@ -289,21 +289,24 @@ export class WebAudioAdapter implements WebAudio {
             ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
           });
     this.#output = output;
-    const onClosed = () => {
-      if (output.context.state !== 'closed' || this.#disposed) return;
+    const failTracks = () => {
+      if (this.#disposed) return;
       for (const track of this.#tracks) {
         track.fail('unknown', `The audio output closed while \`${track.uri}\` was open`);
       }
     };
-    output.context.addEventListener('statechange', onClosed);
-    // The native `statechange` for `closed` does not always arrive; a close made through the
-    // context itself is seen here as well.
+    output.context.addEventListener('statechange', () => {
+      if (output.context.state === 'closed') failTracks();
+    });
+    // The native `statechange` for `closed` does not always arrive, and the state may still
+    // read `running` for a while after close() settles: a close made through the context
+    // fails the open tracks at the call, when the output stops being usable.
     const realtime = output.context as { close?: () => Promise<void> };
     if (typeof realtime.close === 'function') {
       const close = realtime.close.bind(realtime);
-      realtime.close = async () => {
-        await close();
-        onClosed();
+      realtime.close = () => {
+        failTracks();
+        return close();
       };
     }
     return output;
