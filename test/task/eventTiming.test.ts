@@ -102,4 +102,32 @@ describe('events are raised after the call that caused them returns', () => {
     await run(0);
     expect(seen).toEqual([600]);
   });
+
+  it('a position set while the media opens is applied once it is open, then seekCompleted', async () => {
+    const { player, clock, run } = setup();
+    const log: string[] = [];
+    player.on('mediaOpened', () => log.push(`mediaOpened@${player.position}`));
+    player.on('seekCompleted', () => log.push(`seekCompleted@${player.position}`));
+    player.source = MediaSource.createFromUri('virtual:slow?duration=5000&open=200');
+    await run(50);
+    expect(player.currentState).toBe('opening');
+    player.position = 3000;
+    expect(player.position).toBe(3000);
+    await run(150);
+    expect(player.currentState).toBe('playing');
+    expect(log).toEqual(['mediaOpened@3000', 'seekCompleted@3000']);
+    await run(100);
+    expect(player.position).toBe(3100);
+    expect(clock.now()).toBe(300);
+  });
+
+  it('a position set for an item that is then replaced does not carry over', async () => {
+    const { player, list, run } = setup();
+    player.source = list;
+    player.position = 700;
+    list.moveNext();
+    await run(0);
+    expect(list.currentItemIndex).toBe(1);
+    expect(player.position).toBe(0);
+  });
 });

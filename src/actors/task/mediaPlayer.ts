@@ -151,6 +151,8 @@ export class MediaPlayer {
   #controls: SystemMediaTransportControls | null = null;
   #disposed = false;
   #constructed = false;
+  /** A position set while the media opens: applied on open, as WinRT does. */
+  #pendingSeek: number | null = null;
 
   constructor(options: MediaPlayerOptions) {
     const audio = options?.audio;
@@ -176,7 +178,7 @@ export class MediaPlayer {
 
   /** Position in ms, from the audio adapter's clock. Setting it seeks. */
   get position(): number {
-    return this.#track?.position ?? 0;
+    return this.#pendingSeek ?? this.#track?.position ?? 0;
   }
   set position(ms: number) {
     this.seek(ms);
@@ -321,8 +323,10 @@ export class MediaPlayer {
   }
 
   /**
-   * Moves to `ms` (clamped to the media); `seekCompleted` follows. Ignored when the media
-   * cannot seek. Throws a `RangeError` for a non-finite position.
+   * Moves to `ms` (clamped to the media); `seekCompleted` follows, once `position` reads the
+   * new value. While the media opens, the position is kept and applied when it is open
+   * (`mediaOpened`, then `seekCompleted`). Ignored when the media cannot seek. Throws a
+   * `RangeError` for a non-finite position.
    *
    * @example
    * ```ts
@@ -336,6 +340,12 @@ export class MediaPlayer {
       throw new RangeError(
         `MediaPlayer.position must be a finite number of ms, got \`${String(ms)}\``,
       );
+    }
+    if (this.currentState === 'opening') {
+      // Kept for the media being opened (the sample sets it from currentItemChanged).
+      this.#pendingSeek = Math.max(0, ms);
+      this.#publish(true);
+      return;
     }
     this.#actor.send({ type: 'SEEK', position: ms });
   }
@@ -525,6 +535,7 @@ export class MediaPlayer {
 
   #open(uri: string, play: boolean): void {
     const token = ++this.#openToken;
+    this.#pendingSeek = null;
     this.#closeTrack();
     this.#actor.send({ type: 'SET_SOURCE', source: uri, play });
     let opening: Promise<AudioTrack>;
@@ -539,8 +550,12 @@ export class MediaPlayer {
           track.close();
           return;
         }
+        const seekTo = this.#pendingSeek;
+        this.#pendingSeek = null;
+        if (seekTo !== null && track.canSeek) track.seek(seekTo);
         this.#attachTrack(track);
         this.#actor.send({ type: 'OPENED', duration: track.duration, canSeek: track.canSeek });
+        if (seekTo !== null && track.canSeek) this.#actor.send({ type: 'SEEK_COMPLETED' });
       },
       (error: unknown) => {
         if (token !== this.#openToken || this.#disposed) return;
@@ -571,6 +586,7 @@ export class MediaPlayer {
   }
 
   #closeTrack(): void {
+    this.#pendingSeek = null;
     for (const off of this.#trackOff.splice(0)) off();
     const track = this.#track;
     this.#track = null;
