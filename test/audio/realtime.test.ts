@@ -146,15 +146,15 @@ describe('realtime playback', () => {
     const failures: Array<{ error: string; message: string }> = [];
     track.on('failed', (f) => failures.push(f));
     track.play();
-    // The track fails at the close call itself: no wait on the native close or its statechange.
-    const closing = (audio.context as AudioContext).close();
+    // The track fails at the close call itself: nothing waits on the native close (which can
+    // take long on a loaded machine) or on its statechange.
+    void (audio.context as AudioContext).close().catch(() => {});
     expect(failures).toHaveLength(1);
     expect(failures[0]?.error).toBe('unknown');
     expect(failures[0]?.message).toContain('memory:a');
     expect(track.playing).toBe(false);
     track.play();
     expect(track.playing).toBe(false);
-    await closing;
     expect(failures).toHaveLength(1);
   });
 

@@ -117,6 +117,11 @@ function checkType(member: string, value: unknown, type: 'number' | 'boolean'): 
  * can (at once, or `maxPrefetchTime` before the current item ends). At the end of the list it
  * raises `mediaEnded` and closes.
  *
+ * Events are raised as WinRT raises them: never inside the call that caused them, but once it
+ * has returned (on a microtask), in the order they happened, together with the events of the
+ * player's MediaPlaybackList. A listener added right after a call still hears what the call
+ * caused; by the time a listener runs, the player's properties already show the change.
+ *
  * @example
  * ```ts
  * const player = new MediaPlayer({ clock, audio: createVirtualAudio({ clock }) });

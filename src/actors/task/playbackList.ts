@@ -35,7 +35,7 @@ export function isMediaPlaybackList(value: unknown): value is MediaPlaybackList 
  * A real Array (`Array.isArray` is true, every Array method works) whose changes are observed.
  * Index assignment, `length = n` and the mutators (`push`, `pop`, `shift`, `unshift`, `splice`,
  * `sort`, `reverse`, `fill`, `copyWithin`) check every value they add and notify `onChanged`
- * listeners once per call; the extra helpers below do the same.
+ * listeners once per call; the extra methods below do the same.
  */
 export interface ObservableList<T> extends Array<T> {
   insert(index: number, item: T): void;
@@ -104,7 +104,7 @@ export function createObservableList<T>(check: (value: unknown) => T): Observabl
     }
     return index;
   };
-  const helpers = {
+  const extras = {
     insert(index: number, item: T): void {
       range('insert', index, items.length + 1);
       const checked = check(item);
@@ -117,7 +117,7 @@ export function createObservableList<T>(check: (value: unknown) => T): Observabl
     remove(item: T): boolean {
       const index = items.indexOf(item);
       if (index < 0) return false;
-      helpers.removeAt(index);
+      extras.removeAt(index);
       return true;
     },
     clear(): void {
@@ -151,8 +151,8 @@ export function createObservableList<T>(check: (value: unknown) => T): Observabl
   }
   const proxy: ObservableList<T> = new Proxy(items, {
     get(target, key, receiver) {
-      if (typeof key === 'string' && Object.hasOwn(helpers, key)) {
-        return helpers[key as keyof typeof helpers];
+      if (typeof key === 'string' && Object.hasOwn(extras, key)) {
+        return extras[key as keyof typeof extras];
       }
       const mutator = mutators.get(key);
       if (mutator) return mutator;
@@ -181,7 +181,7 @@ export function createObservableList<T>(check: (value: unknown) => T): Observabl
         if (value < target.length) change(() => target.splice(value));
         return true;
       }
-      if (typeof key === 'string' && (Object.hasOwn(helpers, key) || mutators.has(key))) {
+      if (typeof key === 'string' && (Object.hasOwn(extras, key) || mutators.has(key))) {
         throw new TypeError(`${what} member \`${key}\` cannot be replaced`);
       }
       return Reflect.set(target, key, value, receiver);
@@ -256,6 +256,11 @@ function diffItems<T>(prev: readonly T[], next: readonly T[]): number[] {
  * A playlist for the background MediaPlayer. Set it as `player.source`; the player plays its
  * items in order, one after another, and follows `moveNext()` / `movePrevious()` / `moveTo()`.
  * Driven by the playbackList statechart.
+ *
+ * `items` is a real Array: every Array method works on it, and its mutators check that what
+ * they add is a MediaPlaybackItem. Events are raised after the call that caused them returns,
+ * in order (see MediaPlayer): a `currentItemChanged` listener added right after
+ * `player.source = list` receives the `initialItem` change.
  *
  * @example
  * ```ts

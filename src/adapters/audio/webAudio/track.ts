@@ -243,6 +243,18 @@ export class WebAudioTrack implements AudioTrack {
     }
   }
 
+  /**
+   * An offline render reached context time `time` (s): if this track's last stretch ends by
+   * then and its `ended` has not come, the track ends now.
+   */
+  renderedTo(time: number): void {
+    const last = this.#spans.at(-1);
+    const end = this.endTime;
+    if (this.#closed || this.#failed || !this.#playing || !last || end === null) return;
+    if (end > time + 1 / this.sampleRate) return;
+    this.#sourceEnded(last.source);
+  }
+
   /** Fails the track (e.g. its output closed): it stops and is unusable afterwards. */
   fail(error: MediaPlayerErrorKind, message: string): void {
     if (this.#closed || this.#failed) return;
