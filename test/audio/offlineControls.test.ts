@@ -6,8 +6,14 @@ import { InvalidOperationError } from '../../src/errors.ts';
 import { concat, countDifferences, noise } from './support/signals.ts';
 import { until } from './support/until.ts';
 
-// Track controls, checked on rendered samples: an OfflineAudioContext suspended at chosen
-// render quanta lets the test act "while playing" deterministically.
+// Track controls, checked on rendered samples. The test acts "while playing" on the context's
+// own schedule: before the render, each action runs with the context's clock set to the render
+// quantum it belongs to, and every node call it makes is timed there (a source stopped "now"
+// stops at that frame, a gain set or disconnected "now" changes at that frame). The render then plays the plan
+// exactly as if the actions had come during it, with no race against the render thread.
+// (OfflineAudioContext.suspend() is not used: in node-web-audio-api 1.0.9 it is registered on a
+// background runtime and can lose the race against startRendering(), upstream report
+// ircam-ismm/node-web-audio-api#62.)
 const RATE = 44_100;
 const QUANTUM = 128;
 const a = noise(8_820, 1); // 200 ms
@@ -15,43 +21,64 @@ const b = noise(4_410, 2); // 100 ms
 const sources = { 'memory:a': encodeWav([a], RATE), 'memory:b': encodeWav([b], RATE) };
 const TOLERANCE = 1e-6;
 
-function offline(frames: number): WebAudio {
-  return createWebAudio({
+/** Sets the clock the tracks read, in seconds of context time (only before the render). */
+const clocks = new WeakMap<WebAudio, (seconds: number) => void>();
+
+async function offline(frames: number): Promise<WebAudio> {
+  const audio = createWebAudio({
     mode: 'offline',
     sampleRate: RATE,
     length: frames,
     numberOfChannels: 1,
     sources,
   });
+  // The first open creates the output; this one is closed before anything plays.
+  (await audio.open('memory:b')).close();
+  const context = audio.context as OfflineAudioContext;
+  let now = 0;
+  Object.defineProperty(context, 'currentTime', { configurable: true, get: () => now });
+  const createBufferSource = context.createBufferSource.bind(context);
+  context.createBufferSource = () => {
+    const source = createBufferSource();
+    const stop = source.stop.bind(source);
+    source.stop = (when?: number) => stop(when ?? now);
+    // Silent from its stop on: dropping the connection "now" changes nothing more.
+    source.disconnect = () => {};
+    return source;
+  };
+  const createGain = context.createGain.bind(context);
+  context.createGain = () => {
+    const node = createGain();
+    const param = node.gain;
+    let value = param.value;
+    Object.defineProperty(param, 'value', {
+      configurable: true,
+      get: () => value,
+      set: (v: number) => {
+        value = v;
+        param.setValueAtTime(v, now);
+      },
+    });
+    // A track's gain is disconnected when it closes: silent from that frame on.
+    node.disconnect = () => param.setValueAtTime(0, now);
+    return node;
+  };
+  clocks.set(audio, (seconds) => {
+    now = seconds;
+  });
+  return audio;
 }
 
-const suspendErrors: unknown[] = [];
-
-/** Runs `act` with the render suspended at `frame` (a multiple of the render quantum). */
+/** Runs `act` as if the render had reached `frame` (a multiple of the render quantum). */
 function at(audio: WebAudio, frame: number, act: () => void): void {
   if (frame % QUANTUM !== 0) throw new Error(`frame ${frame} is not on a render quantum`);
-  const context = audio.context as OfflineAudioContext;
-  context.suspend(frame / RATE).then(
-    () => {
-      act();
-      return context.resume();
-    },
-    (error: unknown) => suspendErrors.push(error),
-  );
+  clocks.get(audio)?.(frame / RATE);
+  act();
 }
 
 async function render(audio: WebAudio): Promise<Float32Array> {
-  // node-web-audio-api 1.0.9 registers suspend() on a background runtime: a render started
-  // right after it can begin first, and the suspend then fails ("Panic in async function",
-  // upstream issue ircam-ismm/node-web-audio-api#62). A short real pause lets it register.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  suspendErrors.length = 0;
   try {
-    const out = (await audio.render()).channels[0] as Float32Array;
-    if (suspendErrors.length > 0) {
-      throw new Error(`an OfflineAudioContext.suspend failed: ${String(suspendErrors[0])}`);
-    }
-    return out;
+    return (await audio.render()).channels[0] as Float32Array;
   } finally {
     audio.dispose();
   }
@@ -65,29 +92,34 @@ function expectSignal(actual: Float32Array, expected: Float32Array) {
   expect(countDifferences(actual, expected, TOLERANCE)).toBe(0);
 }
 
-// Retried: node-web-audio-api 1.0.9's OfflineAudioContext.suspend() sometimes fails upstream
-// (ircam-ismm/node-web-audio-api#62); the adapter never suspends, only these tests do.
-describe('track controls on the rendered output', { retry: 3 }, () => {
+describe('track controls on the rendered output', () => {
   it('plays a track from its first sample, then silence; ended follows the render', async () => {
-    const audio = offline(10_000);
+    const audio = await offline(10_000);
     const track = await audio.open('memory:a');
     let ended = 0;
     track.on('ended', () => ended++);
+    const failures: unknown[] = [];
+    track.on('failed', (f) => failures.push(f));
     track.play();
     expect(track.duration).toBeCloseTo(200, 9);
-    const out = await render(audio);
-    expectSignal(out, concat([a, silence(10_000 - a.length)]));
-    // 'ended' comes from the audio thread after the render: wait for it (bounded), then make
-    // sure it came once.
-    for (let i = 0; i < 200 && ended === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    // The render reports the end itself: the native `ended` of an offline source may come
+    // late or never (node-web-audio-api 1.0.9), and a late one is not counted twice.
+    const out = (await audio.render()).channels[0] as Float32Array;
+    try {
+      expectSignal(out, concat([a, silence(10_000 - a.length)]));
+      expect(ended).toBe(1);
+      // The context reads `closed` after its render: no failure for the tracks.
+      expect(failures).toEqual([]);
+      expect(track.playing).toBe(false);
+      expect(track.position).toBe(track.duration);
+      expect(ended).toBe(1);
+    } finally {
+      audio.dispose();
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(ended).toBe(1);
   });
 
   it('volume and mute act through the gain on the exact quantum they are set', async () => {
-    const audio = offline(a.length);
+    const audio = await offline(a.length);
     const track = await audio.open('memory:a');
     track.play();
     at(audio, 1280, () => track.setVolume(0.5));
@@ -107,7 +139,7 @@ describe('track controls on the rendered output', { retry: 3 }, () => {
   });
 
   it('seek before play starts at the new offset', async () => {
-    const audio = offline(a.length);
+    const audio = await offline(a.length);
     const track = await audio.open('memory:a');
     track.seek(50); // 2205 frames
     expect(track.position).toBe(50);
@@ -117,7 +149,7 @@ describe('track controls on the rendered output', { retry: 3 }, () => {
   });
 
   it('seek while playing hands over on the same sample, and the position follows', async () => {
-    const audio = offline(a.length);
+    const audio = await offline(a.length);
     const track = await audio.open('memory:a');
     track.play();
     let position = Number.NaN;
@@ -134,7 +166,7 @@ describe('track controls on the rendered output', { retry: 3 }, () => {
   });
 
   it('pause keeps the position; play resumes from it', async () => {
-    const audio = offline(a.length + 1280);
+    const audio = await offline(a.length + 1280);
     const track = await audio.open('memory:a');
     track.play();
     const positions: number[] = [];
@@ -153,7 +185,7 @@ describe('track controls on the rendered output', { retry: 3 }, () => {
   });
 
   it('rate 2 plays twice as fast and the position counts media time', async () => {
-    const audio = offline(a.length);
+    const audio = await offline(a.length);
     const track = await audio.open('memory:a');
     track.setRate(2);
     track.play();
@@ -168,7 +200,7 @@ describe('track controls on the rendered output', { retry: 3 }, () => {
   });
 
   it('a rate change while playing takes over from the current sample', async () => {
-    const audio = offline(a.length);
+    const audio = await offline(a.length);
     const track = await audio.open('memory:a');
     track.play();
     at(audio, 1280, () => track.setRate(2));
@@ -178,11 +210,9 @@ describe('track controls on the rendered output', { retry: 3 }, () => {
   });
 });
 
-// Retried: node-web-audio-api 1.0.9's OfflineAudioContext.suspend() sometimes fails upstream
-// (ircam-ismm/node-web-audio-api#62); the adapter never suspends, only these tests do.
-describe('chaining a successor', { retry: 3 }, () => {
+describe('chaining a successor', () => {
   async function chained(frames: number): Promise<[WebAudio, WebAudioTrack, WebAudioTrack]> {
-    const audio = offline(frames);
+    const audio = await offline(frames);
     const first = await audio.open('memory:a');
     first.play();
     const next = await audio.chain(first, 'memory:b');
@@ -249,7 +279,7 @@ describe('chaining a successor', { retry: 3 }, () => {
   });
 
   it('preload chains after the last opened track; preloading another item replaces it', async () => {
-    const audio = offline(a.length * 2);
+    const audio = await offline(a.length * 2);
     const first = await audio.open('memory:a');
     first.play();
     audio.preload('memory:b');
@@ -265,8 +295,8 @@ describe('chaining a successor', { retry: 3 }, () => {
   });
 
   it('chain refuses a track from another adapter', async () => {
-    const audio = offline(100);
-    const other = offline(100);
+    const audio = await offline(100);
+    const other = await offline(100);
     const foreign = await other.open('memory:a');
     await expect(audio.chain(foreign, 'memory:b')).rejects.toThrow(/opened by this adapter/);
     audio.dispose();

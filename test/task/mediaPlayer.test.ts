@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MediaPlayer, type MediaPlayerEventMap } from '../../src/actors/task/mediaPlayer.ts';
 import { MediaPlaybackItem, MediaSource } from '../../src/actors/task/mediaSource.ts';
 import { MediaPlaybackList } from '../../src/actors/task/playbackList.ts';
+import { SystemMediaTransportControls } from '../../src/actors/task/systemMediaTransportControls.ts';
 import { createVirtualAudio } from '../../src/adapters/audio/virtual.ts';
 import { VirtualClock } from '../../src/clock.ts';
 import { InvalidOperationError } from '../../src/errors.ts';
@@ -119,9 +120,12 @@ describe('MediaPlayer with a single source', () => {
     player.volume = -1;
     player.setVolume(Number.NaN);
     expect(player.volume).toBe(1);
+    await run(0);
     expect(log).toEqual([]);
     player.volume = 0.5;
     player.isMuted = true;
+    expect(log).toEqual([]);
+    await run(0);
     expect(log).toEqual(['volumeChanged@0', 'volumeChanged@0']);
     expect(audio.tracks[0]!.volume).toBe(0.5);
     expect(audio.tracks[0]!.muted).toBe(true);
@@ -139,6 +143,7 @@ describe('MediaPlayer with a single source', () => {
     expect(player.position).toBe(1000);
     player.seek(250);
     expect(player.position).toBe(250);
+    await run(0);
     expect(log).toEqual(['seekCompleted@100', 'seekCompleted@100', 'seekCompleted@100']);
     expect(() => player.seek(Number.NaN)).toThrow(RangeError);
   });
@@ -227,6 +232,7 @@ describe('MediaPlayer with a single source', () => {
     player.source = source('virtual:a?duration=1000');
     await run(0);
     player.pause();
+    await run(0);
     expect(seen).toEqual(['opening=opening', 'playing=playing', 'paused=paused']);
   });
 
@@ -493,14 +499,20 @@ describe('MediaPlayer snapshot and lifetime', () => {
     expect(snaps.length).toBe(count);
     player.volume = 0.5;
     player.seek(600);
+    await run(0);
     expect(snaps.slice(count)).toEqual(['playing/0.5/300', 'playing/0.5/600']);
     expect(snaps.slice(0, count)).toContain('playing/1/0');
   });
 
-  it('holds the system media transport controls attached to it', () => {
+  it('has one SystemMediaTransportControls, typed as the class; attached controls replace it', () => {
     const { player } = setup();
-    expect(player.systemMediaTransportControls).toBeNull();
-    const smtc = { isEnabled: true };
+    const own = player.systemMediaTransportControls;
+    expect(own).toBeInstanceOf(SystemMediaTransportControls);
+    expect(player.systemMediaTransportControls).toBe(own);
+    // Typed: members of the class are reachable without a cast.
+    own.isPlayEnabled = true;
+    expect(own.getState().isPlayEnabled).toBe(true);
+    const smtc = new SystemMediaTransportControls();
     player._attachControls(smtc);
     expect(player.systemMediaTransportControls).toBe(smtc);
   });

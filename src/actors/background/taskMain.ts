@@ -126,19 +126,23 @@ export default async function taskMain(
       channel.send({ kind: 'snapshot', state: snapshot as unknown as Record<string, unknown> });
   };
 
-  player.on('snapshotChanged', () => sendSnapshot(false));
-  for (const name of forwardedEvents) {
-    player.on(name, (payload: unknown) => {
-      // One envelope: the event and, when it changed, the state it left the player in.
-      const snapshot = changedSnapshot(false);
-      channel.send({
-        kind: 'event',
-        name,
-        payload: payload ?? {},
-        ...(snapshot ? { snapshot: snapshot as unknown as Record<string, unknown> } : {}),
-      });
+  // Observed as raised (not as the task's listeners get them): the foreground hears of a
+  // change before the call that caused it answers.
+  player._observe((name, payload) => {
+    if (name === 'snapshotChanged') {
+      sendSnapshot(false);
+      return;
+    }
+    if (!(forwardedEvents as readonly string[]).includes(name)) return;
+    // One envelope: the event and, when it changed, the state it left the player in.
+    const snapshot = changedSnapshot(false);
+    channel.send({
+      kind: 'event',
+      name,
+      payload: payload ?? {},
+      ...(snapshot ? { snapshot: snapshot as unknown as Record<string, unknown> } : {}),
     });
-  }
+  });
   controls.on('stateChanged', (state: unknown) => {
     channel.send({ kind: 'event', name: 'controls.stateChanged', payload: state });
   });

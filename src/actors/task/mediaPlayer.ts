@@ -9,6 +9,7 @@ import {
   type MediaPlayerState,
   mediaPlayerMachine,
 } from '../../machines/mediaPlayer.js';
+import { raiseLater } from './eventQueue.js';
 import {
   isMediaPlaybackItem,
   isMediaSource,
@@ -25,6 +26,7 @@ import {
   sameSnapshotIgnoringPosition,
   snapshotItem,
 } from './playerSnapshot.js';
+import { SystemMediaTransportControls } from './systemMediaTransportControls.js';
 
 /** Brand of {@link MediaPlayer} objects. */
 export const mediaPlayerBrand: unique symbol = Symbol.for('backbeat.MediaPlayer');
@@ -66,6 +68,12 @@ export interface MediaPlayerEventMap {
   /** Anything in {@link MediaPlayer.getSnapshot} changed, other than the position moving on. */
   snapshotChanged: PlayerSnapshot;
 }
+
+/** @internal Sees a player event as it is raised (see `MediaPlayer._observe`). */
+export type MediaPlayerObserver = <K extends keyof MediaPlayerEventMap>(
+  type: K,
+  payload: MediaPlayerEventMap[K],
+) => void;
 
 /** Options of {@link MediaPlayer}. */
 export interface MediaPlayerOptions {
@@ -109,6 +117,11 @@ function checkType(member: string, value: unknown, type: 'number' | 'boolean'): 
  * can (at once, or `maxPrefetchTime` before the current item ends). At the end of the list it
  * raises `mediaEnded` and closes.
  *
+ * Events are raised as WinRT raises them: never inside the call that caused them, but once it
+ * has returned (on a microtask), in the order they happened, together with the events of the
+ * player's MediaPlaybackList. A listener added right after a call still hears what the call
+ * caused; by the time a listener runs, the player's properties already show the change.
+ *
  * @example
  * ```ts
  * const player = new MediaPlayer({ clock, audio: createVirtualAudio({ clock }) });
@@ -123,6 +136,7 @@ export class MediaPlayer {
   #audio: AudioAdapter;
   #actor: Actor<typeof mediaPlayerMachine>;
   #events = new Emitter<MediaPlayerEventMap>();
+  #observers = new Set<MediaPlayerObserver>();
   #pending: MediaPlayerEmitted[] = [];
   #source: MediaPlayerSource | null = null;
   #item: MediaPlaybackItem | null = null;
@@ -139,8 +153,11 @@ export class MediaPlayer {
   #prefetchTimer: unknown = null;
   #prefetched: MediaPlaybackItem | null = null;
   #published: PlayerSnapshot | null = null;
-  #controls: unknown = null;
+  #controls: SystemMediaTransportControls | null = null;
   #disposed = false;
+  #constructed = false;
+  /** A position set while the media opens: applied on open, as WinRT does. */
+  #pendingSeek: number | null = null;
 
   constructor(options: MediaPlayerOptions) {
     const audio = options?.audio;
@@ -155,6 +172,8 @@ export class MediaPlayer {
     this.#actor.on('*', (e) => this.#pending.push(e));
     this.#actor.subscribe(() => this.#flush());
     this.#actor.start();
+    // The initial state is no change: nobody hears of it.
+    this.#constructed = true;
   }
 
   /** Closed, opening, buffering, playing, paused or stopped. */
@@ -164,7 +183,7 @@ export class MediaPlayer {
 
   /** Position in ms, from the audio adapter's clock. Setting it seeks. */
   get position(): number {
-    return this.#track?.position ?? 0;
+    return this.#pendingSeek ?? this.#track?.position ?? 0;
   }
   set position(ms: number) {
     this.seek(ms);
@@ -260,13 +279,17 @@ export class MediaPlayer {
     }
   }
 
-  /** The system media transport controls attached to this player (background only). */
-  get systemMediaTransportControls(): unknown {
+  /**
+   * The system media transport controls of this player (background only): one instance per
+   * player, the one the system's controls (headset, media keys) talk to.
+   */
+  get systemMediaTransportControls(): SystemMediaTransportControls {
+    this.#controls ??= new SystemMediaTransportControls();
     return this.#controls;
   }
 
   /** @internal Attaches the SystemMediaTransportControls instance built for this player. */
-  _attachControls(smtc: unknown): void {
+  _attachControls(smtc: SystemMediaTransportControls): void {
     this.#controls = smtc;
   }
 
@@ -305,8 +328,10 @@ export class MediaPlayer {
   }
 
   /**
-   * Moves to `ms` (clamped to the media); `seekCompleted` follows. Ignored when the media
-   * cannot seek. Throws a `RangeError` for a non-finite position.
+   * Moves to `ms` (clamped to the media); `seekCompleted` follows, once `position` reads the
+   * new value. While the media opens, the position is kept and applied when it is open
+   * (`mediaOpened`, then `seekCompleted`). Ignored when the media cannot seek. Throws a
+   * `RangeError` for a non-finite position.
    *
    * @example
    * ```ts
@@ -320,6 +345,12 @@ export class MediaPlayer {
       throw new RangeError(
         `MediaPlayer.position must be a finite number of ms, got \`${String(ms)}\``,
       );
+    }
+    if (this.currentState === 'opening') {
+      // Kept for the media being opened (the sample sets it from currentItemChanged).
+      this.#pendingSeek = Math.max(0, ms);
+      this.#publish(true);
+      return;
     }
     this.#actor.send({ type: 'SEEK', position: ms });
   }
@@ -454,6 +485,23 @@ export class MediaPlayer {
     this.#actor.stop();
     this.#pending = [];
     this.#events.clear();
+    this.#observers.clear();
+  }
+
+  /**
+   * @internal Sees every event at the moment it is raised, before the task's listeners get it
+   * (the relay to the foreground uses this, so the foreground hears of a change before any
+   * call that caused it returns). Returns a function that removes the observer.
+   */
+  _observe(observer: MediaPlayerObserver): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
+  #raise<K extends keyof MediaPlayerEventMap>(type: K, payload: MediaPlayerEventMap[K]): void {
+    if (!this.#constructed) return;
+    raiseLater(() => this.#events.emit(type, payload));
+    for (const observer of [...this.#observers]) observer(type, payload);
   }
 
   #context() {
@@ -492,6 +540,7 @@ export class MediaPlayer {
 
   #open(uri: string, play: boolean): void {
     const token = ++this.#openToken;
+    this.#pendingSeek = null;
     this.#closeTrack();
     this.#actor.send({ type: 'SET_SOURCE', source: uri, play });
     let opening: Promise<AudioTrack>;
@@ -506,8 +555,12 @@ export class MediaPlayer {
           track.close();
           return;
         }
+        const seekTo = this.#pendingSeek;
+        this.#pendingSeek = null;
+        if (seekTo !== null && track.canSeek) track.seek(seekTo);
         this.#attachTrack(track);
         this.#actor.send({ type: 'OPENED', duration: track.duration, canSeek: track.canSeek });
+        if (seekTo !== null && track.canSeek) this.#actor.send({ type: 'SEEK_COMPLETED' });
       },
       (error: unknown) => {
         if (token !== this.#openToken || this.#disposed) return;
@@ -538,6 +591,7 @@ export class MediaPlayer {
   }
 
   #closeTrack(): void {
+    this.#pendingSeek = null;
     for (const off of this.#trackOff.splice(0)) off();
     const track = this.#track;
     this.#track = null;
@@ -567,7 +621,7 @@ export class MediaPlayer {
 
   #attachList(list: MediaPlaybackList): void {
     this.#listOff = [
-      list.on('currentItemChanged', (e) => this.#onListItemChanged(e)),
+      list._onCurrentItemChanged((e) => this.#onListItemChanged(e)),
       list._onItemsChanged(() => {
         if (list._state === 'idle') list._start();
       }),
@@ -621,7 +675,7 @@ export class MediaPlayer {
           break;
         default: {
           const { type, ...payload } = e;
-          this.#events.emit(type, payload as never);
+          this.#raise(type, payload as never);
           const list = this.#list();
           if (type === 'mediaOpened' && list && this.#item) list._itemOpened(this.#item);
         }
@@ -689,6 +743,6 @@ export class MediaPlayer {
     const next = this.getSnapshot();
     if (!force && this.#published && sameSnapshotIgnoringPosition(this.#published, next)) return;
     this.#published = next;
-    this.#events.emit('snapshotChanged', next);
+    this.#raise('snapshotChanged', next);
   }
 }

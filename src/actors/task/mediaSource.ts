@@ -89,6 +89,11 @@ export class MediaSource {
     return new MediaSource(href);
   }
 
+  /** What `JSON.stringify` shows: the URI and the custom properties as a plain object. */
+  toJSON(): { uri: string; customProperties: Record<string, unknown> } {
+    return { uri: this.uri, customProperties: Object.fromEntries(this.customProperties) };
+  }
+
   static [Symbol.hasInstance](value: unknown): boolean {
     return isMediaSource(value);
   }

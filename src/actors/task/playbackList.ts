@@ -9,6 +9,7 @@ import {
   type PlaybackListState,
   playbackListMachine,
 } from '../../machines/playbackList.js';
+import { raiseLater } from './eventQueue.js';
 import { isMediaPlaybackItem, type MediaPlaybackItem } from './mediaSource.js';
 
 /** Brand of {@link MediaPlaybackList} objects. */
@@ -31,130 +32,41 @@ export function isMediaPlaybackList(value: unknown): value is MediaPlaybackList 
 }
 
 /**
- * An array-like list whose changes are observed: index access (`items[0]`, `items[i] = x`),
- * `length`, iteration and the usual mutators. Every change notifies `onChanged` listeners.
+ * A real Array (`Array.isArray` is true, every Array method works) whose changes are observed.
+ * Index assignment, `length = n` and the mutators (`push`, `pop`, `shift`, `unshift`, `splice`,
+ * `sort`, `reverse`, `fill`, `copyWithin`) check every value they add and notify `onChanged`
+ * listeners once per call; the extra methods below do the same.
  */
-export interface ObservableList<T> extends Iterable<T> {
-  [index: number]: T;
-  readonly length: number;
-  push(...items: T[]): number;
-  /** Array-style splice: removes `deleteCount` items at `start` and inserts `items` there. */
-  splice(start: number, deleteCount?: number, ...items: T[]): T[];
+export interface ObservableList<T> extends Array<T> {
   insert(index: number, item: T): void;
   removeAt(index: number): T;
   remove(item: T): boolean;
   clear(): void;
   /** Replaces every item at once (one change notification). */
   replaceAll(items: Iterable<T>): void;
-  at(index: number): T | undefined;
-  indexOf(item: T): number;
-  includes(item: T): boolean;
   toArray(): T[];
   /** Adds a change listener; returns a function that removes it. */
   onChanged(listener: () => void): () => void;
 }
 
-const isIndexKey = (key: string | symbol): key is string =>
-  typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key);
+const isIndexKey = (key: string | symbol): boolean =>
+  typeof key === 'string' && /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
 
-class ObservableListCore<T> {
-  readonly _items: T[] = [];
-  readonly _listeners = new Set<() => void>();
-  readonly _check: (value: unknown) => T;
+/** The Array mutators, each with the test of which of its arguments are values it adds. */
+const mutatorValueArgs: Record<string, (index: number) => boolean> = {
+  push: () => true,
+  unshift: () => true,
+  splice: (i) => i >= 2,
+  fill: (i) => i === 0,
+  pop: () => false,
+  shift: () => false,
+  sort: () => false,
+  reverse: () => false,
+  copyWithin: () => false,
+};
 
-  constructor(check: (value: unknown) => T) {
-    this._check = check;
-  }
-
-  get length(): number {
-    return this._items.length;
-  }
-
-  push(...items: T[]): number {
-    return this._change(() => this._items.push(...items.map(this._check)));
-  }
-
-  splice(start: number, ...rest: [deleteCount?: number, ...items: T[]]): T[] {
-    if (rest.length === 0) return this._change(() => this._items.splice(start));
-    const [deleteCount, ...items] = rest;
-    const checked = items.map(this._check);
-    return this._change(() => this._items.splice(start, deleteCount ?? 0, ...checked));
-  }
-
-  insert(index: number, item: T): void {
-    this._range('insert', index, this._items.length + 1);
-    const checked = this._check(item);
-    this._change(() => this._items.splice(index, 0, checked));
-  }
-
-  removeAt(index: number): T {
-    this._range('removeAt', index, this._items.length);
-    return this._change(() => this._items.splice(index, 1)[0]!);
-  }
-
-  remove(item: T): boolean {
-    const index = this._items.indexOf(item);
-    if (index < 0) return false;
-    this.removeAt(index);
-    return true;
-  }
-
-  clear(): void {
-    if (this._items.length > 0) this._change(() => this._items.splice(0));
-  }
-
-  replaceAll(items: Iterable<T>): void {
-    const checked = [...items].map(this._check);
-    this._change(() => this._items.splice(0, this._items.length, ...checked));
-  }
-
-  at(index: number): T | undefined {
-    return this._items.at(index);
-  }
-
-  indexOf(item: T): number {
-    return this._items.indexOf(item);
-  }
-
-  includes(item: T): boolean {
-    return this._items.includes(item);
-  }
-
-  toArray(): T[] {
-    return [...this._items];
-  }
-
-  [Symbol.iterator](): Iterator<T> {
-    return [...this._items][Symbol.iterator]();
-  }
-
-  onChanged(listener: () => void): () => void {
-    this._listeners.add(listener);
-    return () => this._listeners.delete(listener);
-  }
-
-  _set(index: number, value: unknown): void {
-    this._range('index assignment', index, this._items.length + 1);
-    const checked = this._check(value);
-    this._change(() => {
-      this._items[index] = checked;
-    });
-  }
-
-  _range(what: string, index: number, limit: number): void {
-    if (!Number.isInteger(index) || index < 0 || index >= limit) {
-      throw new RangeError(
-        `Item list ${what}: index out of range, got \`${String(index)}\` (length ${this._items.length})`,
-      );
-    }
-  }
-
-  _change<R>(mutate: () => R): R {
-    const result = mutate();
-    for (const listener of [...this._listeners]) listener();
-    return result;
-  }
-}
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>
+  a.length === b.length && a.every((item, i) => item === b[i]);
 
 /**
  * Creates an {@link ObservableList}. `check` validates (and may convert) every added value; it
@@ -167,29 +79,129 @@ class ObservableListCore<T> {
  *   return v;
  * });
  * list.onChanged(() => console.log([...list]));
- * list.push(1, 2); // logs [1, 2]
- * list[0];         // 1
+ * list.push(1, 2);          // logs [1, 2]
+ * list.findIndex((n) => n === 2); // 1
+ * Array.isArray(list);      // true
  * ```
  */
 export function createObservableList<T>(check: (value: unknown) => T): ObservableList<T> {
-  const core = new ObservableListCore<T>(check);
-  return new Proxy(core, {
+  const items: T[] = [];
+  const listeners = new Set<() => void>();
+  const what = 'Item list';
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  const change = <R>(mutate: () => R): R => {
+    const result = mutate();
+    notify();
+    return result;
+  };
+  const range = (member: string, index: unknown, limit: number): number => {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= limit) {
+      throw new RangeError(
+        `${what} ${member}: index out of range, got \`${String(index)}\` (length ${items.length})`,
+      );
+    }
+    return index;
+  };
+  const extras = {
+    insert(index: number, item: T): void {
+      range('insert', index, items.length + 1);
+      const checked = check(item);
+      change(() => items.splice(index, 0, checked));
+    },
+    removeAt(index: number): T {
+      range('removeAt', index, items.length);
+      return change(() => items.splice(index, 1)[0] as T);
+    },
+    remove(item: T): boolean {
+      const index = items.indexOf(item);
+      if (index < 0) return false;
+      extras.removeAt(index);
+      return true;
+    },
+    clear(): void {
+      if (items.length > 0) change(() => items.splice(0));
+    },
+    replaceAll(next: Iterable<T>): void {
+      const checked = [...next].map((v) => check(v));
+      change(() => items.splice(0, items.length, ...checked));
+    },
+    toArray(): T[] {
+      return [...items];
+    },
+    onChanged(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const mutators = new Map<string | symbol, (...args: unknown[]) => unknown>();
+  for (const [name, isValue] of Object.entries(mutatorValueArgs)) {
+    const native = (Array.prototype as unknown as Record<string, (...args: unknown[]) => unknown>)[
+      name
+    ] as (...args: unknown[]) => unknown;
+    mutators.set(name, (...args: unknown[]) => {
+      const checked = args.map((arg, i) => (isValue(i) ? check(arg) : arg));
+      const before = [...items];
+      const result = native.apply(items, checked);
+      // A call that changed nothing (pop of an empty list, an ordered sort) notifies nobody.
+      if (!sameItems(before, items)) notify();
+      return result === items ? proxy : result;
+    });
+  }
+  const proxy: ObservableList<T> = new Proxy(items, {
     get(target, key, receiver) {
-      if (isIndexKey(key)) return target._items[Number(key)];
+      if (typeof key === 'string' && Object.hasOwn(extras, key)) {
+        return extras[key as keyof typeof extras];
+      }
+      const mutator = mutators.get(key);
+      if (mutator) return mutator;
       return Reflect.get(target, key, receiver);
     },
     set(target, key, value, receiver) {
       if (isIndexKey(key)) {
-        target._set(Number(key), value);
+        const index = range('index assignment', Number(key), target.length + 1);
+        const checked = check(value);
+        change(() => {
+          target[index] = checked;
+        });
         return true;
+      }
+      if (key === 'length') {
+        if (
+          typeof value !== 'number' ||
+          !Number.isInteger(value) ||
+          value < 0 ||
+          value > target.length
+        ) {
+          throw new RangeError(
+            `${what} length can only shrink to an integer from 0 to ${target.length}, got \`${String(value)}\``,
+          );
+        }
+        if (value < target.length) change(() => target.splice(value));
+        return true;
+      }
+      if (typeof key === 'string' && (Object.hasOwn(extras, key) || mutators.has(key))) {
+        throw new TypeError(`${what} member \`${key}\` cannot be replaced`);
       }
       return Reflect.set(target, key, value, receiver);
     },
-    has(target, key) {
-      if (isIndexKey(key)) return Number(key) < target._items.length;
-      return Reflect.has(target, key);
+    deleteProperty(target, key) {
+      if (isIndexKey(key) && Number(key) < target.length) {
+        throw new TypeError(
+          `${what}: delete would leave a hole at index \`${String(key)}\`; use splice(${String(key)}, 1)`,
+        );
+      }
+      return Reflect.deleteProperty(target, key);
     },
-  }) as unknown as ObservableList<T>;
+    defineProperty(target, key, descriptor) {
+      if (isIndexKey(key) || key === 'length') {
+        throw new TypeError(`${what}: defineProperty of \`${String(key)}\` is not supported`);
+      }
+      return Reflect.defineProperty(target, key, descriptor);
+    },
+  }) as ObservableList<T>;
+  return proxy;
 }
 
 /** Payload of `currentItemChanged`. */
@@ -245,6 +257,11 @@ function diffItems<T>(prev: readonly T[], next: readonly T[]): number[] {
  * items in order, one after another, and follows `moveNext()` / `movePrevious()` / `moveTo()`.
  * Driven by the playbackList statechart.
  *
+ * `items` is a real Array: every Array method works on it, and its mutators check that what
+ * they add is a MediaPlaybackItem. Events are raised after the call that caused them returns,
+ * in order (see MediaPlayer): a `currentItemChanged` listener added right after
+ * `player.source = list` receives the `initialItem` change.
+ *
  * @example
  * ```ts
  * const list = new MediaPlaybackList();
@@ -260,6 +277,7 @@ export class MediaPlaybackList {
   readonly items: ObservableList<MediaPlaybackItem>;
   #actor: Actor<typeof playbackListMachine>;
   #events = new Emitter<MediaPlaybackListEventMap>();
+  #currentChanged = new Emitter<{ changed: CurrentItemChangedEvent }>();
   #itemsChanged = new Emitter<{ changed: undefined }>();
   #known: MediaPlaybackItem[] = [];
   #current: MediaPlaybackItem | null = null;
@@ -449,7 +467,7 @@ export class MediaPlaybackList {
   _itemOpened(item: MediaPlaybackItem): void {
     if (item !== this.#current) return;
     this.#actor.send({ type: 'ITEM_OPENED' });
-    this.#events.emit('itemOpened', { item });
+    this.#raise('itemOpened', { item });
   }
 
   /** @internal `item` played to its end. */
@@ -460,13 +478,25 @@ export class MediaPlaybackList {
   /** @internal `item` failed to open or to play. */
   _itemFailed(item: MediaPlaybackItem, error: ItemFailedEvent['error']): void {
     if (item !== this.#current) return;
-    this.#events.emit('itemFailed', { item, error });
+    this.#raise('itemFailed', { item, error });
     this.#actor.send({ type: 'ITEM_FAILED' });
   }
 
   /** @internal Listens to changes of `items` (after the list has followed them). */
   _onItemsChanged(listener: () => void): () => void {
     return this.#itemsChanged.on('changed', listener);
+  }
+
+  /** @internal Hears `currentItemChanged` at once, as it happens (the player follows it). */
+  _onCurrentItemChanged(listener: (change: CurrentItemChangedEvent) => void): () => void {
+    return this.#currentChanged.on('changed', listener);
+  }
+
+  #raise<K extends keyof MediaPlaybackListEventMap>(
+    type: K,
+    payload: MediaPlaybackListEventMap[K],
+  ): void {
+    raiseLater(() => this.#events.emit(type, payload));
   }
 
   #onItemsChanged(): void {
@@ -483,7 +513,9 @@ export class MediaPlaybackList {
       const oldItem = this.#current;
       const newItem = this.items[e.newIndex] ?? null;
       this.#current = newItem;
-      this.#events.emit('currentItemChanged', { oldItem, newItem, reason: e.reason });
+      const change: CurrentItemChangedEvent = { oldItem, newItem, reason: e.reason };
+      this.#raise('currentItemChanged', change);
+      this.#currentChanged.emit('changed', change);
     }
   }
 }

@@ -180,6 +180,10 @@ export class WebAudioAdapter implements WebAudio {
     this.#rendered = true;
     const context = this.#ensureOutput().context as OfflineAudioContext;
     const buffer = await context.startRendering();
+    // The native `ended` of a source does not always arrive after an offline render: every
+    // track the render took to its end reports it now (once; a late native one is ignored).
+    const renderedTo = buffer.length / buffer.sampleRate;
+    for (const track of [...this.#tracks]) track.renderedTo(renderedTo);
     const channels: Float32Array[] = [];
     for (let c = 0; c < buffer.numberOfChannels; c++) {
       channels.push(new Float32Array(buffer.getChannelData(c)));
@@ -289,21 +293,26 @@ export class WebAudioAdapter implements WebAudio {
             ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
           });
     this.#output = output;
-    const onClosed = () => {
-      if (output.context.state !== 'closed' || this.#disposed) return;
+    const failTracks = () => {
+      if (this.#disposed) return;
       for (const track of this.#tracks) {
         track.fail('unknown', `The audio output closed while \`${track.uri}\` was open`);
       }
     };
-    output.context.addEventListener('statechange', onClosed);
-    // The native `statechange` for `closed` does not always arrive; a close made through the
-    // context itself is seen here as well.
+    // An offline context reads `closed` once its render is done: that is no failure (a track
+    // the render took to its end reports `ended`, see render()).
+    output.context.addEventListener('statechange', () => {
+      if (output.context.state === 'closed' && output.kind !== 'offline') failTracks();
+    });
+    // The native `statechange` for `closed` does not always arrive, and the state may still
+    // read `running` for a while after close() settles: a close made through the context
+    // fails the open tracks at the call, when the output stops being usable.
     const realtime = output.context as { close?: () => Promise<void> };
     if (typeof realtime.close === 'function') {
       const close = realtime.close.bind(realtime);
-      realtime.close = async () => {
-        await close();
-        onClosed();
+      realtime.close = () => {
+        failTracks();
+        return close();
       };
     }
     return output;

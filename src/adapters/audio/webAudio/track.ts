@@ -9,6 +9,8 @@ interface Span {
   offset: number;
   rate: number;
   source: AudioBufferSourceNode;
+  /** Started by a seek: the position reads `offset` at once, even before `when`. */
+  seek: boolean;
 }
 
 /** What a track tells the adapter that made it. */
@@ -31,6 +33,8 @@ export interface TrackHost {
  * Starts, seeks and rate changes take effect `output.lookahead` seconds ahead (default 30 ms in
  * realtime, 0 offline) so the first sample lands where it was planned; a seek or rate change
  * hands over from the old source to the new one on the same sample.
+ * `position` reads a seek's target from the call on (so `seekCompleted` and any snapshot
+ * taken with it show the new position), and moves on from there once it sounds.
  *
  * Tracks are made by the adapter (`createWebAudio(...).open(uri)`), not constructed directly.
  *
@@ -143,7 +147,7 @@ export class WebAudioTrack implements AudioTrack {
       this.#offset = target;
       return;
     }
-    this.#restart(target);
+    this.#restart(target, undefined, true);
   }
 
   setRate(rate: number): void {
@@ -239,6 +243,18 @@ export class WebAudioTrack implements AudioTrack {
     }
   }
 
+  /**
+   * An offline render reached context time `time` (s): if this track's last stretch ends by
+   * then and its `ended` has not come, the track ends now.
+   */
+  renderedTo(time: number): void {
+    const last = this.#spans.at(-1);
+    const end = this.endTime;
+    if (this.#closed || this.#failed || !this.#playing || !last || end === null) return;
+    if (end > time + 1 / this.sampleRate) return;
+    this.#sourceEnded(last.source);
+  }
+
   /** Fails the track (e.g. its output closed): it stops and is unusable afterwards. */
   fail(error: MediaPlayerErrorKind, message: string): void {
     if (this.#closed || this.#failed) return;
@@ -273,7 +289,8 @@ export class WebAudioTrack implements AudioTrack {
     const spans = this.#spans;
     if (spans.length === 0) return this.#offset;
     let span = spans[0] as Span;
-    for (const s of spans) if (s.when <= time) span = s;
+    // A seek counts from the call on: its span is read before it sounds (the lookahead).
+    for (const s of spans) if (s.when <= time || s.seek) span = s;
     if (time <= span.when) return span.offset;
     return Math.min(this.#seconds, span.offset + (time - span.when) * span.rate);
   }
@@ -283,7 +300,7 @@ export class WebAudioTrack implements AudioTrack {
   }
 
   /** Starts output at context time `when` from `offset` seconds, then re-plans the successor. */
-  #runFrom(when: number, offset: number): void {
+  #runFrom(when: number, offset: number, seek = false): void {
     if (offset >= this.#seconds) {
       this.#stopSources();
       this.#offset = this.#seconds;
@@ -299,7 +316,7 @@ export class WebAudioTrack implements AudioTrack {
       source.connect(this.#gain);
       source.onended = () => this.#sourceEnded(source);
       source.start(when, offset);
-      this.#spans.push({ when, offset, rate: this.#rate, source });
+      this.#spans.push({ when, offset, rate: this.#rate, source, seek });
     } catch (error) {
       this.fail('unknown', `Playing \`${this.uri}\` failed: ${String(error)}`);
       return;
@@ -308,7 +325,11 @@ export class WebAudioTrack implements AudioTrack {
   }
 
   /** Hands over to a new source at `offset` seconds: at `at`, on the same sample. */
-  #restart(offset: number, at = this.#out.context.currentTime + this.#out.lookahead): void {
+  #restart(
+    offset: number,
+    at = this.#out.context.currentTime + this.#out.lookahead,
+    seek = false,
+  ): void {
     const now = this.#out.context.currentTime;
     const last = this.#spans.at(-1);
     const when = last ? Math.max(at, last.when) : at;
@@ -326,7 +347,7 @@ export class WebAudioTrack implements AudioTrack {
     this.#spans = this.#spans.slice(keep);
     if (this.#spans.every((s) => s.when >= when)) this.#spans = [];
     this.#unscheduleNext();
-    this.#runFrom(when, offset);
+    this.#runFrom(when, offset, seek);
   }
 
   #stopSources(): void {

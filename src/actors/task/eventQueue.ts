@@ -1,0 +1,26 @@
+/**
+ * The order in which a task's player objects (MediaPlayer, MediaPlaybackList) raise their events
+ * to the task's listeners. As in WinRT, an event is never raised inside the call that caused it:
+ * it is queued and delivered on a microtask once the running code has returned, so a listener
+ * added right after the call (`player.source = list; list.on('currentItemChanged', …)`) still
+ * receives it. Events are delivered in the order they happened, across every object; an event
+ * raised by a listener is delivered after the event being handled.
+ */
+
+const queue: Array<() => void> = [];
+let scheduled = false;
+
+function drain(): void {
+  scheduled = false;
+  // Deliveries queued by listeners join the same pass, after the one that raised them.
+  for (let next = queue.shift(); next; next = queue.shift()) next();
+}
+
+/** Queues `deliver` behind every event raised before it. */
+export function raiseLater(deliver: () => void): void {
+  queue.push(deliver);
+  if (!scheduled) {
+    scheduled = true;
+    queueMicrotask(drain);
+  }
+}
