@@ -1,6 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsTarget } from '../../adapters/controls/types.js';
+import type { PlaybackStateStore } from '../../adapters/store/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
@@ -18,6 +19,7 @@ import type {
   SystemMediaTransportControlsState,
 } from '../task/systemMediaTransportControls.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
+import { PlaybackStateKeeper } from './playbackStateKeeper.js';
 import { MediaPlayerProxy } from './playerProxy.js';
 import { PlayerReplica } from './playerReplica.js';
 import { TaskConnection } from './taskConnection.js';
@@ -37,6 +39,8 @@ export interface AppHost {
   inlineAudio?: (clock: Clock) => AudioAdapter;
   /** Receives inspection events of the task's actors (relayed from the task). */
   inspect?: (event: InspectionEvent) => void;
+  /** Where the apps' playback checkpoints are kept unless an app names its own store. */
+  stateStore: PlaybackStateStore;
   taskStarting(app: App): void;
   taskEnded(app: App): void;
   controlsReady(app: App): void;
@@ -51,6 +55,11 @@ export interface LaunchAppOptions {
   task: URL | string;
   /** Where the task runs: 'worker' (default), 'process' or 'inline'. */
   host?: HostKind;
+  /**
+   * Where this app's playback checkpoints are kept, by app id (default: the system's
+   * `stateStore`). Used when the task opts in with `defineBackgroundTask({ resume: true })`.
+   */
+  stateStore?: PlaybackStateStore;
 }
 
 type ForegroundState = 'visible' | 'suspended' | 'terminated';
@@ -75,6 +84,7 @@ export class App {
   #controlsState: SystemMediaTransportControlsState | null = null;
   #controlsEvents = new Emitter<{ stateChanged: SystemMediaTransportControlsState }>();
   #lastTaskState: string | null = null;
+  #playbackState: PlaybackStateKeeper;
 
   /** @internal */
   constructor(options: LaunchAppOptions, system: AppHost) {
@@ -107,6 +117,11 @@ export class App {
         if (type === 'messageReceivedFromBackground') this.#drainInbox();
       },
     });
+    this.#playbackState = new PlaybackStateKeeper(
+      options.stateStore ?? system.stateStore,
+      this.id,
+      (error) => this.backgroundMediaPlayer._events.emit('error', error),
+    );
   }
 
   /** The foreground's state. */
@@ -226,6 +241,7 @@ export class App {
   async _dispose(): Promise<void> {
     const all = [...this.#releasing, ...(this.#connection ? [this.#connection] : [])];
     await Promise.all(all.map((c) => c.terminate('shutdown')));
+    await this.#playbackState.flush();
   }
 
   #requireRunning(what: string): void {
@@ -262,6 +278,8 @@ export class App {
         foregroundState: this.#state,
         audio: this.#system.audio,
         inspect: inspection !== null,
+        restoredState:
+          this.#playbackState.latest ?? (this.#playbackState.latest === null ? null : 'pending'),
       },
       ...(inline
         ? {
@@ -286,6 +304,7 @@ export class App {
         },
         message: (data) => this.#onMessage(data as ValueSet),
         inspect: (record) => inspection?.receive(record),
+        checkpoint: (state) => this.#playbackState.receive(state),
         ended: (reason) => {
           inspection?.end(reason);
           // A released instance may exit after a fresh one started: it speaks for itself only.
@@ -299,6 +318,11 @@ export class App {
       },
     });
     this.#connection = connection;
+    if (this.#playbackState.latest === undefined) {
+      void this.#playbackState.whenLoaded().then((state) => {
+        if (!connection.ended) connection.control({ type: 'restoredState', state });
+      });
+    }
     this.#system.taskStarting(this);
     // After the connection is in place, so the system's first `starting` finds it; the task's
     // own notices arrive asynchronously, after this.

@@ -2,6 +2,8 @@ import { createActor, type InspectionEvent, type Observer, toObserver } from 'xs
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
+import { createMemoryStateStore } from '../../adapters/store/memory.js';
+import type { PlaybackStateStore } from '../../adapters/store/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { InvalidOperationError } from '../../errors.js';
@@ -61,6 +63,12 @@ export interface MediaSystemOptions {
   controlsAdapters?: ControlsAdapter[];
   /** Inline host only: the audio adapter a task gets (tests use virtual audio on the clock). */
   inlineAudio?: (clock: Clock) => AudioAdapter;
+  /**
+   * Where the apps' playback checkpoints are kept, by app id, for tasks that opt in with
+   * `defineBackgroundTask({ resume: true })` (default: in memory, for the system's lifetime).
+   * `backbeat/store/jsonFile` keeps them in a file across runs.
+   */
+  stateStore?: PlaybackStateStore;
 }
 
 /** A device's background media system: its apps, their tasks and the policies over them. */
@@ -146,6 +154,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     messageBufferLimit: options.messageBufferLimit ?? 1_024,
     completionAckMs: 1_000,
     audio: options.audio ?? { kind: 'virtual' },
+    stateStore: options.stateStore ?? createMemoryStateStore(),
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
     ...(options.inspect ? { inspect: inspectFunction(options.inspect) } : {}),
     newInstanceId: (appId) => `${appId}#${systemId}.${++instanceCounter}`,
