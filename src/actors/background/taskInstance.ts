@@ -15,7 +15,7 @@ export interface TaskLifecycleSink {
 /** How the instance reaches the task's checkpoints (set once the task opted in to resume). */
 export interface TaskResumePort {
   restoredState: PlaybackCheckpoint | null;
-  restore(checkpoint: PlaybackCheckpoint): MediaPlaybackList;
+  restore(checkpoint: PlaybackCheckpoint, setSource: boolean): MediaPlaybackList;
   setAppState(values: ValueSet | null): void;
   checkpoint(): PlaybackCheckpoint | null;
   /** The instance is being cancelled or its last deferral completes after a cancellation. */
@@ -172,18 +172,27 @@ export class BackgroundTaskInstance {
    * saved items, with repeat, shuffle and its order, set as the player's source at the saved
    * item, seeking to the saved position once it opened; volume, mute, rate, looping and the app
    * state come back too. Whether it plays follows the player's `autoPlay`, as for any source.
-   * Returns the list, or null when there is no checkpoint (build your own then).
+   * Returns the list, or null when there is no checkpoint (build your own then). With
+   * `{ setSource: false }` the list is not made the source yet: add listeners first (the first
+   * `currentItemChanged` comes as the source is set), then set `player.source = list`.
    *
    * @example
    * ```ts
-   * const list = taskInstance.restorePlayback() ?? buildDefaultList(player);
+   * const list = taskInstance.restorePlayback({ setSource: false }) ?? buildDefaultList();
    * list.on('currentItemChanged', ({ newItem }) => updateControls(newItem));
+   * player.source = list;
    * ```
    */
-  restorePlayback(): MediaPlaybackList | null {
+  restorePlayback(options: { setSource?: boolean } = {}): MediaPlaybackList | null {
     const resume = this.#requireResume('restorePlayback()');
+    const setSource = options?.setSource ?? true;
+    if (typeof setSource !== 'boolean') {
+      throw new TypeError(
+        `restorePlayback: \`setSource\` must be a boolean, got \`${String(setSource)}\``,
+      );
+    }
     const saved = resume.restoredState;
-    return saved ? resume.restore(saved) : null;
+    return saved ? resume.restore(saved, setSource) : null;
   }
 
   /**

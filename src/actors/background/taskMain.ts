@@ -256,7 +256,7 @@ export default async function taskMain(
     const saved = restoredState ?? null;
     instance._attachResume({
       restoredState: saved,
-      restore: (checkpoint) => active.restore(checkpoint),
+      restore: (checkpoint, setSource) => active.restore(checkpoint, setSource),
       setAppState: (values) => active.setAppState(values),
       checkpoint: () => active.take('requested'),
       canceled: () => active.take('canceled'),

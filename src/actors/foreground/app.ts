@@ -223,6 +223,8 @@ export class App {
         if (this.#lastTaskState === `${command.instanceId}:${command.state}`) break;
         this.#lastTaskState = `${command.instanceId}:${command.state}`;
         if (command.state === 'completed') connection.refuseCalls('completed');
+        // A terminated instance is on its way out: reading `current` from now on starts anew.
+        if (command.state === 'terminated') connection.refuseCalls('terminated');
         this.backgroundMediaPlayer._events.emit('taskStateChanged', {
           instanceId: command.instanceId,
           state: command.state,

@@ -171,9 +171,10 @@ export class PlaybackCheckpointer {
   /**
    * Rebuilds a list from `checkpoint` on the player: the items (with their stored custom
    * properties), repeat, shuffle and its order, volume, mute, rate and looping; then sets it as
-   * the source, starting at the saved item, and seeks to the saved position once it opened.
+   * the source (unless `setSource` is false: the task sets it), starting at the saved item, and
+   * seeks to the saved position once that item opened.
    */
-  restore(checkpoint: PlaybackCheckpoint): MediaPlaybackList {
+  restore(checkpoint: PlaybackCheckpoint, setSource = true): MediaPlaybackList {
     const { player, clock } = this.#options;
     const list = new MediaPlaybackList({ clock });
     const items = checkpoint.items.map((stored) => {
@@ -216,7 +217,7 @@ export class PlaybackCheckpointer {
         }),
       );
     }
-    player.source = list;
+    if (setSource) player.source = list;
     return list;
   }
 
