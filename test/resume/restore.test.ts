@@ -184,6 +184,50 @@ describe.each(hosts)('resume on the %s host', (host) => {
   });
 });
 
+describe.each(hosts)('resume after a %s task fails', (host) => {
+  it('a run that throws (crashed): the next instance restores what it checkpointed first', async () => {
+    const spy = spyStore();
+    system = createTestSystem({ stateStore: spy.store });
+    const app = system.launchApp({
+      id: 'music',
+      task: new URL('../fixtures/tasks/crashesFirstRun.mjs', import.meta.url),
+      host,
+    });
+    const { recording, message } = follow(system, app);
+    await system.waitFor(() => recording.taskState === 'terminated');
+    expect(recording.trail).toContain('terminated:crashed');
+    expect(recording.errors.map((e) => e.message)).toContain('the first run fails on purpose');
+    expect(spy.saved.at(-1)).toMatchObject({ reason: 'requested', currentItemIndex: 1 });
+    await system.waitFor(() => app.instanceId === null);
+    void app.backgroundMediaPlayer.current;
+    expect(await message('ready')).toMatchObject({
+      restored: true,
+      index: 1,
+      appState: { attempt: 1 },
+    });
+  });
+
+  it('a cancelled task that never completes (terminated when the grace period ran out) was saved at the cancellation', async () => {
+    const s = start(host);
+    const first = await s.message('ready');
+    tell(s.app, { type: 'seek', ms: 9_000 });
+    tell(s.app, { type: 'stubborn' });
+    tell(s.app, { type: 'play' });
+    await s.system.waitFor(() => s.recording.playing);
+    s.system.interrupt('phoneCall');
+    await s.system.waitFor(() => s.recording.taskState === 'canceling');
+    await s.system.waitFor(() => s.spy.saved.at(-1)?.reason === 'canceled');
+    await s.system.advance(s.system.timings.cancellationGraceMs);
+    const canceled = s.spy.saved.at(-1)!;
+    expect(canceled.appState).toEqual({ canceledBy: 'resourceRevocation' });
+    const { ready } = await restart(s, first.instanceId as string);
+    expect(s.recording.trail.filter((t) => t.startsWith('terminated'))).toHaveLength(1);
+    expect(ready).toMatchObject({ restored: true, appState: { canceledBy: 'resourceRevocation' } });
+    tell(s.app, { type: 'state' });
+    expect((await s.message('state', ready.instanceId as string)).position).toBe(canceled.position);
+  });
+});
+
 describe.each(['worker', 'process'] as const)('resume after a %s task dies', (host) => {
   it.each([
     ['crash', 'crashed'],
