@@ -7,7 +7,7 @@
  * - `rpc` carries Comlink's wire messages (calls from the foreground into the task and their
  *   results); Comlink itself never sees an unvalidated message.
  * - the relay kinds (`event`, `snapshot`, `message`, `lifecycle`, `control`, `heartbeat`,
- *   `inspect`) carry everything else. Each relay envelope has a `seq`: 1, 2, 3, … per direction,
+ *   `inspect`, `checkpoint`) carry everything else. Each relay envelope has a `seq`: 1, 2, 3, … per direction,
  *   stamped by the sending channel, so the receiver can prove the order and spot gaps.
  *
  * @packageDocumentation
