@@ -82,6 +82,8 @@ describe('quickstart resume', () => {
         for (let t = 0; !condition() && t < 5_000; t += 50) await system.advance(50);
         expect(condition()).toBe(true);
       };
+      // Loading the task module takes real time: wait for the task before moving the clock.
+      await system.waitFor(() => recording.taskState === 'alive');
       app.backgroundMediaPlayer.sendMessageToBackground({ type: 'start' });
       await until(() => recording.playing);
       app.backgroundMediaPlayer.sendMessageToBackground({ type: 'skipNext' });
@@ -95,7 +97,7 @@ describe('quickstart resume', () => {
       const saved = await system.stateStore.load('quickstart');
       expect(saved?.currentItemIndex).toBe(1);
       void app.backgroundMediaPlayer.current;
-      await until(() => recording.messages.some((m) => m.type === 'resumed'));
+      await system.waitFor(() => recording.messages.some((m) => m.type === 'resumed'));
       const resumed = recording.messages.find((m) => m.type === 'resumed');
       expect(resumed).toMatchObject({ index: 1, position: saved?.position });
       if (host === 'inline') expect(resumed?.position).toBeGreaterThanOrEqual(1_000);
