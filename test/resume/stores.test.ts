@@ -196,6 +196,23 @@ describe('the JSON file store', () => {
   });
 });
 
+describe('a stateStore option that is not a store', () => {
+  it('is refused by createMediaSystem and launchApp, naming what is missing', async () => {
+    expect(() => createTestSystem({ stateStore: { load() {} } as never })).toThrow(
+      /stateStore must be a PlaybackStateStore.*got `\[object Object\]` \(no save\)/,
+    );
+    const system = createTestSystem();
+    try {
+      expect(() =>
+        system.launchApp({ id: 'music', task: resumableTask, stateStore: 42 as never }),
+      ).toThrow(/launchApp stateStore must be a PlaybackStateStore.*got `42`/);
+      expect(system.app('music')).toBeUndefined();
+    } finally {
+      await system.dispose();
+    }
+  });
+});
+
 describe('defineBackgroundTask({ resume })', () => {
   const run = () => {};
   it('takes true, false or { checkpointIntervalMs }', () => {

@@ -3,7 +3,7 @@ import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
 import { createMemoryStateStore } from '../../adapters/store/memory.js';
-import type { PlaybackStateStore } from '../../adapters/store/types.js';
+import { checkStateStore, type PlaybackStateStore } from '../../adapters/store/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { InvalidOperationError } from '../../errors.js';
@@ -154,7 +154,10 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     messageBufferLimit: options.messageBufferLimit ?? 1_024,
     completionAckMs: 1_000,
     audio: options.audio ?? { kind: 'virtual' },
-    stateStore: options.stateStore ?? createMemoryStateStore(),
+    stateStore:
+      options.stateStore === undefined
+        ? createMemoryStateStore()
+        : checkStateStore(options.stateStore),
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
     ...(options.inspect ? { inspect: inspectFunction(options.inspect) } : {}),
     newInstanceId: (appId) => `${appId}#${systemId}.${++instanceCounter}`,
@@ -204,6 +207,8 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
           `task must be an absolute URL of the task module, got \`${String(url)}\``,
         );
       }
+      if (launch.stateStore !== undefined)
+        checkStateStore(launch.stateStore, 'launchApp stateStore');
       const app = new App({ ...launch, host }, appHost);
       apps.set(launch.id, app);
       send({ type: 'APP_LAUNCHED', appId: launch.id });

@@ -41,3 +41,28 @@ export function checkStoreKey(key: unknown): string {
   }
   return key;
 }
+
+/**
+ * Checks that `store` is a {@link PlaybackStateStore} (has `load`, `save` and `clear`); a
+ * TypeError naming what it got otherwise.
+ *
+ * @example
+ * ```ts
+ * checkStateStore(createMemoryStateStore()); // the store
+ * checkStateStore({}); // TypeError: stateStore must be a PlaybackStateStore … got `[object Object]` (no load)
+ * ```
+ */
+export function checkStateStore(store: unknown, what = 'stateStore'): PlaybackStateStore {
+  const missing = ['load', 'save', 'clear'].find(
+    (name) =>
+      typeof store !== 'object' ||
+      store === null ||
+      typeof (store as Record<string, unknown>)[name] !== 'function',
+  );
+  if (missing) {
+    throw new TypeError(
+      `${what} must be a PlaybackStateStore with load, save and clear functions, got \`${String(store)}\` (no ${missing})`,
+    );
+  }
+  return store as PlaybackStateStore;
+}
