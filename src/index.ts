@@ -20,6 +20,7 @@ export {
   type MediaPlayerProxyEventMap,
 } from './actors/foreground/playerProxy.js';
 export type { PlayerSnapshot, PlayerSnapshotItem } from './actors/task/playerSnapshot.js';
+export type { PlaybackStateStore } from './adapters/store/types.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
 export {
   BackbeatError,
@@ -45,6 +46,7 @@ export { type DeviceFamily, deviceFamilies } from './machines/deviceFamilies.js'
 export type { MediaPlayerState } from './machines/mediaPlayer.js';
 export type { LiveTask } from './machines/mediaSystem.js';
 export { defineMessages, type MessageOf, type MessageOfType } from './messages.js';
+export { type PlaybackCheckpoint, parsePlaybackCheckpoint } from './protocol.js';
 export {
   defaultValueSetLimits,
   parseValueSet,

@@ -7,7 +7,7 @@
  * - `rpc` carries Comlink's wire messages (calls from the foreground into the task and their
  *   results); Comlink itself never sees an unvalidated message.
  * - the relay kinds (`event`, `snapshot`, `message`, `lifecycle`, `control`, `heartbeat`,
- *   `inspect`) carry everything else. Each relay envelope has a `seq`: 1, 2, 3, … per direction,
+ *   `inspect`, `checkpoint`) carry everything else. Each relay envelope has a `seq`: 1, 2, 3, … per direction,
  *   stamped by the sending channel, so the receiver can prove the order and spot gaps.
  *
  * @packageDocumentation
@@ -21,7 +21,8 @@ import {
 import * as errorClasses from './errors.js';
 import { ProtocolError } from './errors.js';
 import { type CancellationReason, cancellationReasons } from './machines/cancellationReasons.js';
-import { parseValueSet, type ValueSetLimits } from './valueSet.js';
+import { mediaPlayerStates } from './machines/mediaPlayer.js';
+import { parseValueSet, type ValueSet, type ValueSetLimits } from './valueSet.js';
 
 /** Version of the envelope format; an envelope with another `v` is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -105,6 +106,107 @@ export const RpcMessageSchema = z.discriminatedUnion('type', [
 export type RpcMessage = z.infer<typeof RpcMessageSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// playback checkpoints ("Resume")
+
+/** Why a checkpoint was taken. */
+export const CHECKPOINT_REASONS = [
+  'canceled',
+  'paused',
+  'itemChanged',
+  'interval',
+  'requested',
+] as const;
+
+/** A ValueSet's shape at first sight; {@link parsePlaybackCheckpoint} checks it in full. */
+const valueSetRecord = z.custom<ValueSet>(isPlainObject, { message: 'Expected a ValueSet' });
+
+const checkpointItem = z.object({
+  uri: z.string().min(1),
+  /** The ValueSet-valued entries of the source's `customProperties`. */
+  properties: valueSetRecord.optional(),
+});
+
+/**
+ * The player and list state a task left behind, as checkpointed: the items by URI (with their
+ * ValueSet-valued custom properties), the current item, position, volume, rate, shuffle order,
+ * repeat, and the app's own ValueSet. A shape of version 1; another version is refused.
+ */
+export const PlaybackCheckpointSchema = z
+  .object({
+    version: z.literal(1),
+    reason: z.enum(CHECKPOINT_REASONS),
+    instanceId: z.string().min(1),
+    items: z.array(checkpointItem),
+    currentItemIndex: z.number().int().min(-1),
+    position: z.number().finite().min(0),
+    currentState: z.enum(mediaPlayerStates),
+    volume: z.number().min(0).max(1),
+    isMuted: z.boolean(),
+    playbackRate: z.number().finite().positive(),
+    isLoopingEnabled: z.boolean(),
+    autoRepeatEnabled: z.boolean(),
+    shuffleEnabled: z.boolean(),
+    shuffledOrder: z.array(z.number().int().min(0)),
+    appState: valueSetRecord.nullable(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.currentItemIndex >= c.items.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['currentItemIndex'],
+        message: `currentItemIndex \`${c.currentItemIndex}\` is past the ${c.items.length} item(s)`,
+      });
+    }
+    const order = c.shuffledOrder;
+    const permutation =
+      order.length === 0 ||
+      (order.length === c.items.length &&
+        new Set(order).size === order.length &&
+        order.every((i) => i < c.items.length));
+    if (!permutation) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shuffledOrder'],
+        message: `shuffledOrder \`${JSON.stringify(order)}\` is not an order of the ${c.items.length} item(s)`,
+      });
+    }
+  });
+/** A playback checkpoint (see {@link PlaybackCheckpointSchema}). */
+export type PlaybackCheckpoint = z.infer<typeof PlaybackCheckpointSchema>;
+
+/**
+ * Checks a value as a {@link PlaybackCheckpoint}: the shape, then `appState` and each item's
+ * `properties` as ValueSets. Throws a {@link ProtocolError} naming what is wrong.
+ *
+ * @example
+ * ```ts
+ * const checkpoint = parsePlaybackCheckpoint(JSON.parse(text));
+ * checkpoint.items[checkpoint.currentItemIndex]?.uri;
+ * ```
+ */
+export function parsePlaybackCheckpoint(data: unknown): PlaybackCheckpoint {
+  const result = PlaybackCheckpointSchema.safeParse(data);
+  if (!result.success) {
+    throw new ProtocolError(`Invalid playback checkpoint:\n${z.prettifyError(result.error)}`, {
+      cause: result.error,
+    });
+  }
+  const checkpoint = result.data;
+  try {
+    if (checkpoint.appState !== null) checkpoint.appState = parseValueSet(checkpoint.appState);
+    for (const item of checkpoint.items) {
+      if (item.properties !== undefined) item.properties = parseValueSet(item.properties);
+    }
+  } catch (error) {
+    throw new ProtocolError(
+      `Invalid playback checkpoint: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  return checkpoint;
+}
+
+// ---------------------------------------------------------------------------------------------
 // relay bodies
 
 /** Task notices about its own lifecycle, sent from the task to the foreground. */
@@ -141,6 +243,8 @@ export const ControlCommandSchema = z.discriminatedUnion('type', [
     otherMediaPlaying: z.boolean(),
   }),
   z.object({ type: z.literal('press'), button: SmtcButtonSchema }),
+  /** The app's last playback checkpoint, once the foreground's store has loaded it. */
+  z.object({ type: z.literal('restoredState'), state: PlaybackCheckpointSchema.nullable() }),
   z.object({
     type: z.literal('playbackPositionChangeRequested'),
     position: z.number().min(0),
@@ -248,6 +352,14 @@ export const InspectEnvelopeSchema = z.object({
   record: InspectRecordSchema,
 });
 
+/** A playback checkpoint the task took (task → foreground), for the foreground's store. */
+export const CheckpointEnvelopeSchema = z.object({
+  v,
+  kind: z.literal('checkpoint'),
+  seq,
+  state: PlaybackCheckpointSchema,
+});
+
 /**
  * `message` envelopes queued in one turn of the sender's event loop (foreground only) travel as
  * one `batch`, in order; the receiver validates and delivers each item as if it came alone.
@@ -267,6 +379,7 @@ export const RelayEnvelopeSchema = z.discriminatedUnion('kind', [
   ControlEnvelopeSchema,
   HeartbeatEnvelopeSchema,
   InspectEnvelopeSchema,
+  CheckpointEnvelopeSchema,
 ]);
 
 /** Every envelope that may cross a task boundary. */
@@ -279,6 +392,7 @@ export const EnvelopeSchema = z.discriminatedUnion('kind', [
   ControlEnvelopeSchema,
   HeartbeatEnvelopeSchema,
   InspectEnvelopeSchema,
+  CheckpointEnvelopeSchema,
 ]);
 
 /** An envelope carrying one Comlink message. */
@@ -287,7 +401,7 @@ export type RpcEnvelope = z.infer<typeof RpcEnvelopeSchema>;
 export type RelayEnvelope = z.infer<typeof RelayEnvelopeSchema>;
 /** Any envelope. */
 export type Envelope = z.infer<typeof EnvelopeSchema>;
-/** The relay kinds: `'event' | 'snapshot' | 'message' | 'lifecycle' | 'control' | 'heartbeat' | 'inspect'`. */
+/** The relay kinds: `'event' | 'snapshot' | 'message' | 'lifecycle' | 'control' | 'heartbeat' | 'inspect' | 'checkpoint'`. */
 export type RelayKind = RelayEnvelope['kind'];
 /** The relay envelope of one kind. */
 export type RelayEnvelopeOf<K extends RelayKind> = Extract<RelayEnvelope, { kind: K }>;
@@ -309,6 +423,7 @@ export const RELAY_KINDS: readonly RelayKind[] = Object.freeze([
   'control',
   'heartbeat',
   'inspect',
+  'checkpoint',
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -381,6 +496,18 @@ export function parseEnvelope(
           `Invalid \`message\` envelope: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error },
         ),
+      };
+    }
+  }
+  if (envelope.kind === 'checkpoint') {
+    try {
+      envelope.state = parsePlaybackCheckpoint(envelope.state);
+    } catch (error) {
+      return {
+        ok: false,
+        error: new ProtocolError(`Invalid \`checkpoint\` envelope: ${(error as Error).message}`, {
+          cause: error,
+        }),
       };
     }
   }

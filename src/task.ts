@@ -8,6 +8,7 @@ export type {
 } from './actors/background/backgroundMediaPlayer.js';
 export {
   type BackgroundTaskDefinition,
+  type BackgroundTaskResumeOptions,
   defineBackgroundTask,
 } from './actors/background/defineBackgroundTask.js';
 export type {
@@ -30,4 +31,5 @@ export {
 export { ForegroundUnavailableError, ValueSetError } from './errors.js';
 export type { CancellationReason } from './machines/cancellationReasons.js';
 export { defineMessages } from './messages.js';
+export type { PlaybackCheckpoint } from './protocol.js';
 export type { ValueSet } from './valueSet.js';

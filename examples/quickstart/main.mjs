@@ -1,6 +1,8 @@
 // The quickstart foreground: launches an app whose background task runs in a worker thread,
 // plays a playlist of virtual tracks, prints what the task tells it, presses a virtual "next"
-// button as a headset would, suspends and resumes, and exits when the playlist ends.
+// button as a headset would, suspends and resumes, lets the system kill the task without notice
+// (a VoIP call on a device low on memory), starts it again — it carries on from its last
+// checkpoint — and exits when the playlist ends.
 import { createMediaSystem } from 'backbeat';
 
 const started = Date.now();
@@ -14,6 +16,24 @@ const app = system.launchApp({
 });
 const bmp = app.backgroundMediaPlayer;
 
+// 1.2 s into the third track the system kills the task without notice; the checkpoint taken
+// a second into the track survives it.
+let killed = false;
+function killAndRestart() {
+  killed = true;
+  log('VoIP call on a device low on memory: the task is killed without notice');
+  const gone = new Promise((resolve) => {
+    const off = bmp.on('taskStateChanged', ({ state }) => {
+      if (state === 'terminated') resolve(off());
+    });
+  });
+  system.interrupt('voipCall', { lowMemory: true });
+  void gone.then(() => {
+    void bmp.current; // the same proxy, now to a fresh instance started from the last checkpoint
+    bmp.sendMessageToBackground({ type: 'start' });
+  });
+}
+
 const finished = new Promise((resolve, reject) => {
   bmp.on('error', (error) => log('error:', error.message));
   bmp.on('taskStateChanged', ({ state, reason }) =>
@@ -22,6 +42,9 @@ const finished = new Promise((resolve, reject) => {
   bmp.on('messageReceivedFromBackground', ({ data }) => {
     if (data.type === 'trackChanged') {
       log(`now playing #${data.index + 1} "${data.title}" by ${data.artist} (${data.reason})`);
+      if (data.index === 2 && !killed) setTimeout(killAndRestart, 1_200);
+    } else if (data.type === 'resumed') {
+      log(`resumed at #${data.index + 1}, ${Math.round(data.position)} ms`);
     } else if (data.type === 'playlistEnded') {
       log('playlist ended');
       resolve();

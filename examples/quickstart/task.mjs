@@ -1,5 +1,6 @@
 // The background playback task of the quickstart: it owns the player, the playlist and the
-// system media transport controls, and tells the foreground what plays.
+// system media transport controls, and tells the foreground what plays. It opts in to resume:
+// its playback is checkpointed as it goes, and the next instance carries on from there.
 import {
   defineBackgroundTask,
   MediaPlaybackItem,
@@ -14,19 +15,27 @@ const tracks = [
   { title: 'Night', artist: 'Virtual Trio', uri: 'virtual:night?duration=1500&buffering=100' },
 ];
 
+function createList() {
+  const list = new MediaPlaybackList();
+  for (const track of tracks) {
+    const source = MediaSource.createFromUri(track.uri);
+    source.customProperties.set('title', track.title);
+    source.customProperties.set('artist', track.artist);
+    list.items.push(new MediaPlaybackItem(source));
+  }
+  return list;
+}
+
 export default defineBackgroundTask({
+  resume: { checkpointIntervalMs: 1_000 },
   run(taskInstance) {
     const deferral = taskInstance.getDeferral();
     const bmp = taskInstance.backgroundMediaPlayer;
     const player = bmp.current;
 
-    const list = new MediaPlaybackList();
-    for (const track of tracks) {
-      const source = MediaSource.createFromUri(track.uri);
-      source.customProperties.set('title', track.title);
-      source.customProperties.set('artist', track.artist);
-      list.items.push(new MediaPlaybackItem(source));
-    }
+    // The last checkpoint's list, item and position (titles included), or a fresh list.
+    const saved = taskInstance.restoredState;
+    const list = taskInstance.restorePlayback({ setSource: false }) ?? createList();
 
     const smtc = player.systemMediaTransportControls;
     smtc.isPlayEnabled = true;
@@ -63,6 +72,9 @@ export default defineBackgroundTask({
       smtc.displayUpdater.update();
       tell({ type: 'trackChanged', title, artist, index: list.currentItemIndex, reason });
     });
+    if (saved) {
+      tell({ type: 'resumed', index: saved.currentItemIndex, position: saved.position });
+    }
 
     bmp.on('messageReceivedFromForeground', (e) => {
       if (e.data.type === 'start') player.play();
@@ -70,6 +82,8 @@ export default defineBackgroundTask({
     });
 
     taskInstance.on('canceled', (reason) => {
+      // The playback itself is checkpointed on cancellation; add what the app wants kept.
+      taskInstance.setAppState({ canceledBy: reason });
       tell({ type: 'saved', position: player.position, reason });
       deferral.complete();
     });

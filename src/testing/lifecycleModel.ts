@@ -52,7 +52,9 @@ const taskLive = () => not(or([taskIs('canceled'), taskIs('terminated')]));
 const cancel = (reason: ModelCancellation) => `#lifecycleModel.task.canceled.${reason}` as const;
 
 /**
- * The lifecycle model statechart. Input: the policies in force. Parallel regions:
+ * The lifecycle model statechart. Input: the policies in force and whether the task's player
+ * plays by itself once its source is set (`autoPlay`: the task then starts out playing).
+ * Parallel regions:
  * `foreground` (visible, suspended, terminated), `otherApp` (absent, present) and `task`
  * (fresh, playing, paused; then `canceled.<reason>` or `terminated.lowMemory`).
  *
@@ -68,18 +70,19 @@ const cancel = (reason: ModelCancellation) => `#lifecycleModel.task.canceled.${r
  */
 export const lifecycleModelMachine = setup({
   types: {
-    input: {} as { policies: SystemPolicies },
-    context: {} as { policies: SystemPolicies },
+    input: {} as { policies: SystemPolicies; autoPlay?: boolean },
+    context: {} as { policies: SystemPolicies; autoPlay: boolean },
     events: {} as LifecycleModelEvent,
   },
   guards: {
     exclusivity: ({ context }) => context.policies.exclusivity,
     inactivityTimeout: ({ context }) => context.policies.inactivityTimeout,
     sharedLifetime: ({ context }) => context.policies.sharedLifetime,
+    autoPlay: ({ context }) => context.autoPlay,
   },
 }).createMachine({
   id: 'lifecycleModel',
-  context: ({ input }) => ({ policies: { ...input.policies } }),
+  context: ({ input }) => ({ policies: { ...input.policies }, autoPlay: input.autoPlay === true }),
   type: 'parallel',
   states: {
     foreground: {
@@ -104,7 +107,8 @@ export const lifecycleModelMachine = setup({
       initial: 'fresh',
       states: {
         fresh: {
-          description: 'The player has not played yet.',
+          description: 'The player has not played yet; an autoplaying task plays at once.',
+          always: { guard: 'autoPlay', target: 'playing' },
           on: {
             PLAY: 'playing',
             SUSPEND: { guard: foregroundIs('visible'), target: cancel('conditionLoss') },

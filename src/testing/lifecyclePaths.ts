@@ -101,6 +101,8 @@ export interface LifecyclePath {
   readonly deviceFamily: DeviceFamily;
   /** The policies the path was generated for; the test system must enforce the same. */
   readonly policies: Readonly<SystemPolicies>;
+  /** Whether the path is for a task whose player plays by itself from the start. */
+  readonly autoPlay: boolean;
   readonly steps: readonly LifecycleStep[];
   /** What the system does to the task by the end of the path. */
   readonly expected: Readonly<LifecycleExpectation>;
@@ -109,7 +111,7 @@ export interface LifecyclePath {
   /**
    * Starts the app's task, takes every step on the real system (checking at each step that
    * the system and the task are where the model says), then, when the path cancels the task,
-   * lets the grace period run out and reports how the task ended.
+   * lets the grace period run (until the task ends, at most all of it) and reports how the task ended.
    */
   run(system: TestSystem, app: App, options?: RunPathOptions): Promise<LifecycleRun>;
 }
@@ -122,6 +124,12 @@ export interface LifecyclePathsOptions {
   policies?: PolicyOverrides;
   /** Only the paths made of these kinds of step (default: all kinds). */
   events?: readonly LifecycleEventType[];
+  /**
+   * Whether the task's player plays by itself as soon as `run` sets its source (the player's
+   * `autoPlay`, true unless the task turns it off, as in WinRT). With `true` every path starts
+   * from the task playing; with `false` (default) from a task that has not played yet.
+   */
+  autoPlay?: boolean;
 }
 
 function endingText(ending: LifecycleExpectation): string {
@@ -148,8 +156,9 @@ function dropPrefixes<T extends { key: string }>(items: T[]): T[] {
  * lifecycle model statechart with `xstate/graph`: the shortest path to every state the model
  * can reach, extended by every step possible there, so that every transition of the model is
  * taken at least once; paths contained in longer ones are left out. Every path starts with the
- * task started (holding its deferral, not yet played) and the foreground visible; it ends when
- * the system cancels or terminates the task, or after its last step with the task alive.
+ * task started (holding its deferral) and the foreground visible, its player not yet played
+ * or, with `autoPlay: true`, playing by itself; it ends when the system cancels or terminates
+ * the task, or after its last step with the task alive.
  *
  * Which path kinds a family has follows from its policies: cancellation by another app
  * (`systemPolicy`) needs exclusivity, by inactivity (`idleTask`) the inactivity timeout, and
@@ -175,11 +184,19 @@ function dropPrefixes<T extends { key: string }>(items: T[]): T[] {
  *     await system.dispose();
  *   });
  * });
+ * // A task that plays as soon as it sets its source (the player's autoPlay, on by default):
+ * const autoplaying = lifecyclePaths({ deviceFamily: 'mobile', autoPlay: true });
  * ```
  */
 export function lifecyclePaths(options: LifecyclePathsOptions = {}): LifecyclePath[] {
   const deviceFamily = options.deviceFamily ?? 'desktop';
   const policies = Object.freeze(resolvePolicies(deviceFamily, options.policies));
+  const autoPlay = options.autoPlay ?? false;
+  if (typeof autoPlay !== 'boolean') {
+    throw new TypeError(
+      `lifecyclePaths: \`autoPlay\` must be a boolean, got \`${String(options.autoPlay)}\``,
+    );
+  }
   const allowed = new Set<LifecycleEventType>(options.events ?? lifecycleEventTypes);
   for (const type of allowed) {
     if (!lifecycleEventTypes.includes(type)) {
@@ -189,7 +206,7 @@ export function lifecyclePaths(options: LifecyclePathsOptions = {}): LifecyclePa
     }
   }
   const traversal = {
-    input: { policies },
+    input: { policies, autoPlay },
     events: (snapshot: LifecycleModelSnapshot) =>
       enabledModelEvents(snapshot).filter((e) => allowed.has(eventTypes[e.type])),
     serializeState: (snapshot: LifecycleModelSnapshot) => JSON.stringify(snapshot.value),
@@ -214,15 +231,16 @@ export function lifecyclePaths(options: LifecyclePathsOptions = {}): LifecyclePa
 
   return dropPrefixes(candidates)
     .sort((a, b) => a.events.length - b.events.length || a.key.localeCompare(b.key))
-    .map(({ events }) => buildPath(deviceFamily, policies, events));
+    .map(({ events }) => buildPath(deviceFamily, policies, autoPlay, events));
 }
 
 function buildPath(
   deviceFamily: DeviceFamily,
   policies: Readonly<SystemPolicies>,
+  autoPlay: boolean,
   events: LifecycleModelEvent[],
 ): LifecyclePath {
-  let [snapshot] = initialTransition(lifecycleModelMachine, { policies });
+  let [snapshot] = initialTransition(lifecycleModelMachine, { policies, autoPlay });
   const steps: LifecycleStep[] = [];
   for (const event of events) {
     [snapshot] = transition(lifecycleModelMachine, snapshot, event);
@@ -234,9 +252,10 @@ function buildPath(
   }
   const last = steps.at(-1)!.expected;
   const path: LifecyclePath = {
-    description: `${steps.map((s) => labels[s.event]).join(' → ')} ⇒ ${endingText(last.ending)}`,
+    description: `${autoPlay ? 'autoplay → ' : ''}${steps.map((s) => labels[s.event]).join(' → ')} ⇒ ${endingText(last.ending)}`,
     deviceFamily,
     policies,
+    autoPlay,
     steps: Object.freeze(steps),
     expected: last.ending,
     foreground: last.foreground,

@@ -72,6 +72,9 @@ const otherAppTaskUrl = new URL(
   import.meta.url,
 );
 
+/** Virtual time the grace period is run out in, step by step. */
+const GRACE_STEP_MS = 100;
+
 /** The foreground's state, read afresh (steps change it). */
 const foregroundOf = (app: App): string => app.state;
 
@@ -139,6 +142,16 @@ export async function runLifecyclePath(
       `the task of app '${app.id}' to start`,
     );
     await system.advance(0);
+    if (path.autoPlay && recording.taskState === 'alive') {
+      // The task's player opens its source and plays by itself: let it get there.
+      if (app.host === 'inline') {
+        for (let waited = 0; !recording.playing && waited < playTimeoutMs; waited += 50) {
+          await system.advance(50);
+        }
+      } else {
+        await wait(() => recording.playing, `the player of app '${app.id}' to play by itself`);
+      }
+    }
     const instanceId = recording.taskStates[0]!.instanceId;
     const diverged = (at: string, expected: string, observed: string, hint = '') =>
       new BackbeatError(
@@ -147,12 +160,18 @@ export async function runLifecyclePath(
       );
     const observe = () =>
       `task ${recording.trail.at(-1) ?? 'not started'}, player ${recording.playing ? 'playing' : 'not playing'}`;
-    if (recording.taskState !== 'alive' || recording.playing) {
+    if (recording.taskState !== 'alive' || recording.playing !== path.autoPlay) {
+      const hint =
+        recording.taskState !== 'alive'
+          ? 'Lifecycle paths start from a task that took a deferral in run.'
+          : path.autoPlay
+            ? 'These paths are for a task that plays by itself (lifecyclePaths({ autoPlay: true })); for a task that waits for play(), generate them with autoPlay: false.'
+            : "The task's player plays by itself (MediaPlayer.autoPlay is on unless the task turns it off): generate the paths with lifecyclePaths({ autoPlay: true }).";
       throw diverged(
         'at its start',
-        'the task alive (holding its deferral) with its player not playing yet',
+        `the task alive (holding its deferral) with its player ${path.autoPlay ? 'playing by itself' : 'not playing yet'}`,
         observe(),
-        'Lifecycle paths start from a task that took a deferral in run and has not played.',
+        hint,
       );
     }
     const ended = () => recording.taskState === 'completed' || recording.taskState === 'terminated';
@@ -189,7 +208,12 @@ export async function runLifecyclePath(
       if (app.host !== 'inline' && !ended()) {
         await system.waitFor(ended, { timeoutMs: options.responseTimeMs ?? 2_000 }).catch(() => {});
       }
-      await system.advance(system.timings.cancellationGraceMs);
+      // Time passes only until the task ends (a task that completes in time ends early), at
+      // most the grace period: media that would end meanwhile in a longer wait does not.
+      const grace = system.timings.cancellationGraceMs;
+      for (let waited = 0; !ended() && waited < grace; waited += GRACE_STEP_MS) {
+        await system.advance(Math.min(GRACE_STEP_MS, grace - waited));
+      }
       await wait(ended, `the task of app '${app.id}' to end`);
       await Promise.allSettled(pending);
       if (foregroundOf(app) === 'suspended') {

@@ -5,6 +5,8 @@ import {
   type MediaSystemOptions,
 } from '../actors/foreground/mediaSystem.js';
 import { createVirtualAudio } from '../adapters/audio/virtual.js';
+import { createMemoryStateStore } from '../adapters/store/memory.js';
+import type { PlaybackStateStore } from '../adapters/store/types.js';
 import type { VirtualClock } from '../clock.js';
 import { backgroundTaskDefaults } from '../machines/backgroundTask.js';
 import { resolvePolicies, type SystemPolicies } from '../machines/deviceFamilies.js';
@@ -35,6 +37,11 @@ export interface TestSystem extends MediaSystem {
   readonly policies: Readonly<SystemPolicies>;
   /** The timings in force. */
   readonly timings: Readonly<TestSystemTimings>;
+  /**
+   * Where the apps' playback checkpoints go: the `stateStore` option, or a store in memory
+   * (`keys()`, `saves`) that a test reads with `await system.stateStore.load(appId)`.
+   */
+  readonly stateStore: PlaybackStateStore;
   /**
    * Moves virtual time forward by `ms`, from timer to timer, letting the work each timer
    * starts (message hops to and from inline tasks) settle before the next one runs.
@@ -122,8 +129,10 @@ export function createTestSystem(options: TestSystemOptions = {}): TestSystem {
       backgroundTaskDefaults.startTimeoutMs,
     ),
   };
+  const stateStore = options.stateStore ?? createMemoryStateStore();
   const system = createMediaSystem({
     ...options,
+    stateStore,
     clock,
     defaultHost: options.defaultHost ?? 'inline',
     inlineAudio: options.inlineAudio ?? ((taskClock) => createVirtualAudio({ clock: taskClock })),
@@ -150,6 +159,7 @@ export function createTestSystem(options: TestSystemOptions = {}): TestSystem {
     clock,
     policies: Object.freeze({ ...policies }),
     timings: Object.freeze(timings),
+    stateStore,
     advance: (ms) => clock.step(ms),
     settle: () => drain(3),
     waitFor,

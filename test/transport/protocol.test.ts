@@ -54,6 +54,28 @@ const valid: Envelope[] = [
     seq: 9,
     record: { type: '@xstate.event', sessionId: 'x:1', rootId: 'x:0', event: { type: 'GO' } },
   },
+  {
+    v: 1,
+    kind: 'checkpoint',
+    seq: 10,
+    state: {
+      version: 1,
+      reason: 'paused',
+      instanceId: 'a#1.1',
+      items: [{ uri: 'virtual:a', properties: { title: 'A' } }, { uri: 'virtual:b' }],
+      currentItemIndex: 1,
+      position: 1_500,
+      currentState: 'paused',
+      volume: 0.5,
+      isMuted: false,
+      playbackRate: 1,
+      isLoopingEnabled: false,
+      autoRepeatEnabled: true,
+      shuffleEnabled: false,
+      shuffledOrder: [1, 0],
+      appState: { chapter: 2 },
+    },
+  },
 ];
 
 function invalid(data: unknown): string {

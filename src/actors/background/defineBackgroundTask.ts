@@ -1,9 +1,23 @@
+import { DEFAULT_CHECKPOINT_INTERVAL_MS } from '../task/checkpoint.js';
 import type { BackgroundTaskInstance } from './taskInstance.js';
 
 const TASK_BRAND = Symbol.for('backbeat.BackgroundTaskDefinition');
 
+/** How a task checkpoints its playback state (see {@link BackgroundTaskDefinition.resume}). */
+export interface BackgroundTaskResumeOptions {
+  /** Time between two checkpoints while the player plays, on the task's clock (default 5 000 ms). */
+  checkpointIntervalMs?: number;
+}
+
 /** What a background task module exports as its default. */
 export interface BackgroundTaskDefinition {
+  /**
+   * Opts in to playback state that survives the task: `true` (or options) makes the task
+   * checkpoint its player and list to the foreground's store on `canceled`, on pause, on item
+   * change and every `checkpointIntervalMs` while playing, and gives the next instance the last
+   * checkpoint (`taskInstance.restoredState`, `taskInstance.restorePlayback()`).
+   */
+  resume?: boolean | BackgroundTaskResumeOptions;
   /**
    * Called once per task instance when the task activates. Must return promptly: no loops, no
    * waiting. Take a deferral to keep the task alive after `run` returns.
@@ -14,6 +28,26 @@ export interface BackgroundTaskDefinition {
 /** A checked task definition, as produced by {@link defineBackgroundTask}. */
 export interface DefinedBackgroundTask extends BackgroundTaskDefinition {
   readonly [TASK_BRAND]: true;
+  /** The checked resume options, or null when the task did not opt in. */
+  readonly resumeOptions: Readonly<Required<BackgroundTaskResumeOptions>> | null;
+}
+
+function checkResume(resume: unknown): Required<BackgroundTaskResumeOptions> | null {
+  if (resume === undefined || resume === false) return null;
+  if (resume === true) return { checkpointIntervalMs: DEFAULT_CHECKPOINT_INTERVAL_MS };
+  if (typeof resume !== 'object' || resume === null || Array.isArray(resume)) {
+    throw new TypeError(
+      `defineBackgroundTask: \`resume\` must be a boolean or { checkpointIntervalMs }, got \`${String(resume)}\``,
+    );
+  }
+  const ms = (resume as BackgroundTaskResumeOptions).checkpointIntervalMs;
+  if (ms === undefined) return { checkpointIntervalMs: DEFAULT_CHECKPOINT_INTERVAL_MS };
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+    throw new RangeError(
+      `defineBackgroundTask: \`resume.checkpointIntervalMs\` must be a finite number of ms > 0, got \`${String(ms)}\``,
+    );
+  }
+  return { checkpointIntervalMs: ms };
 }
 
 /**
@@ -25,8 +59,10 @@ export interface DefinedBackgroundTask extends BackgroundTaskDefinition {
  * import { defineBackgroundTask } from 'backbeat/task';
  *
  * export default defineBackgroundTask({
+ *   resume: true, // checkpoint the playback state; the next instance restores it
  *   run(taskInstance) {
  *     const deferral = taskInstance.getDeferral();
+ *     taskInstance.restorePlayback() ?? startFresh(taskInstance);
  *     taskInstance.on('canceled', () => deferral.complete());
  *   },
  * });
@@ -43,7 +79,12 @@ export function defineBackgroundTask(definition: BackgroundTaskDefinition): Defi
       `defineBackgroundTask: \`run\` must be a function, got \`${typeof definition.run}\``,
     );
   }
-  return Object.freeze({ run: definition.run.bind(definition), [TASK_BRAND]: true as const });
+  const resumeOptions = checkResume(definition.resume);
+  return Object.freeze({
+    run: definition.run.bind(definition),
+    resumeOptions: resumeOptions ? Object.freeze(resumeOptions) : null,
+    [TASK_BRAND]: true as const,
+  });
 }
 
 /** True when `value` came from {@link defineBackgroundTask} (in any copy of the module). */

@@ -1,6 +1,9 @@
 import { Emitter } from '../../emitter.js';
 import { InvalidOperationError } from '../../errors.js';
 import type { CancellationReason } from '../../machines/cancellationReasons.js';
+import type { PlaybackCheckpoint } from '../../protocol.js';
+import type { ValueSet } from '../../valueSet.js';
+import type { MediaPlaybackList } from '../task/playbackList.js';
 import type { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 
 /** Lifecycle facts the task instance reports to its host. */
@@ -9,6 +12,16 @@ export interface TaskLifecycleSink {
   deferralCompleted(): void;
   /** A `canceled` listener threw: the instance crashes with that error (on every host alike). */
   listenerFailed?(error: unknown): void;
+}
+
+/** How the instance reaches the task's checkpoints (set once the task opted in to resume). */
+export interface TaskResumePort {
+  restoredState: PlaybackCheckpoint | null;
+  restore(checkpoint: PlaybackCheckpoint, setSource: boolean): MediaPlaybackList;
+  setAppState(values: ValueSet | null): void;
+  checkpoint(): PlaybackCheckpoint | null;
+  /** The instance is being cancelled or its last deferral completes after a cancellation. */
+  canceled(): void;
 }
 
 /** Keeps a background task alive after `run` returns, until {@link BackgroundTaskDeferral.complete}. */
@@ -39,6 +52,7 @@ export class BackgroundTaskInstance {
   #taken = false;
   #ended = false;
   #cancelReason: CancellationReason | null = null;
+  #resume: TaskResumePort | null = null;
 
   /** @internal */
   constructor(options: {
@@ -95,7 +109,11 @@ export class BackgroundTaskInstance {
         if (done) return;
         done = true;
         this.#open--;
-        if (this.#open === 0) this.#sink.deferralCompleted();
+        if (this.#open === 0) {
+          // The last word of a cancelled task: checkpoint what its handlers left behind.
+          if (this.#cancelReason !== null) this.#resume?.canceled();
+          this.#sink.deferralCompleted();
+        }
       },
     });
   }
@@ -143,6 +161,92 @@ export class BackgroundTaskInstance {
     if (this.#cancelReason !== null || this.#ended) return;
     this.#cancelReason = reason;
     this.#events.emit('canceled', reason);
+    this.#resume?.canceled();
+  }
+
+  /** @internal Connects the task's checkpoints (the task opted in to resume). */
+  _attachResume(port: TaskResumePort): void {
+    this.#resume = port;
+  }
+
+  /**
+   * The last playback checkpoint of the app, taken by an earlier instance (which may have been
+   * cancelled, crashed or been killed without notice), or null: none yet, or the task did not
+   * opt in with `defineBackgroundTask({ resume: true, run })`.
+   *
+   * @example
+   * ```ts
+   * const saved = taskInstance.restoredState;
+   * if (saved) console.log(saved.items[saved.currentItemIndex]?.uri, saved.position);
+   * ```
+   */
+  get restoredState(): PlaybackCheckpoint | null {
+    return this.#resume?.restoredState ?? null;
+  }
+
+  /**
+   * Rebuilds the playback of the last checkpoint in one call: a new MediaPlaybackList of the
+   * saved items, with repeat, shuffle and its order, set as the player's source at the saved
+   * item, seeking to the saved position once it opened; volume, mute, rate, looping and the app
+   * state come back too. Whether it plays follows the player's `autoPlay`, as for any source.
+   * Returns the list, or null when there is no checkpoint (build your own then). With
+   * `{ setSource: false }` the list is not made the source yet: add listeners first (the first
+   * `currentItemChanged` comes as the source is set), then set `player.source = list`.
+   *
+   * @example
+   * ```ts
+   * const list = taskInstance.restorePlayback({ setSource: false }) ?? buildDefaultList();
+   * list.on('currentItemChanged', ({ newItem }) => updateControls(newItem));
+   * player.source = list;
+   * ```
+   */
+  restorePlayback(options: { setSource?: boolean } = {}): MediaPlaybackList | null {
+    const resume = this.#requireResume('restorePlayback()');
+    const setSource = options?.setSource ?? true;
+    if (typeof setSource !== 'boolean') {
+      throw new TypeError(
+        `restorePlayback: \`setSource\` must be a boolean, got \`${String(setSource)}\``,
+      );
+    }
+    const saved = resume.restoredState;
+    return saved ? resume.restore(saved, setSource) : null;
+  }
+
+  /**
+   * Sets the app's own ValueSet carried by every later checkpoint (it comes back as
+   * `restoredState.appState`); null clears it. Throws `ValueSetError` naming the path when
+   * `values` is not a valid ValueSet (the previous one is kept).
+   *
+   * @example
+   * ```ts
+   * taskInstance.setAppState({ chapter: 3, lastOpened: new Date() });
+   * ```
+   */
+  setAppState(values: ValueSet | null): void {
+    this.#requireResume('setAppState()').setAppState(values);
+  }
+
+  /**
+   * Takes a checkpoint now (besides those taken on `canceled`, on pause, on item change and
+   * while playing) and hands it to the foreground's store.
+   *
+   * @example
+   * ```ts
+   * taskInstance.setAppState({ bookmark: 'chapter-3' });
+   * taskInstance.checkpoint();
+   * ```
+   */
+  checkpoint(): void {
+    this.#requireResume('checkpoint()').checkpoint();
+  }
+
+  #requireResume(what: string): TaskResumePort {
+    if (!this.#resume) {
+      throw new InvalidOperationError(
+        `${what} needs the task to opt in to resume: defineBackgroundTask({ resume: true, run }) (task instance ${this.instanceId})`,
+      );
+    }
+    return this.#resume;
   }
 
   /** @internal Raises `completed` on the registration and closes the instance. */

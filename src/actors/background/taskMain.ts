@@ -3,11 +3,12 @@ import { createVirtualAudio } from '../../adapters/audio/virtual.js';
 import type { TaskContext, TransportEndpoint } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import type { CancellationReason } from '../../machines/cancellationReasons.js';
-import { serializeError } from '../../protocol.js';
+import { type PlaybackCheckpoint, serializeError } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
 import { openTaskChannel } from '../channel.js';
 import { createTaskInspection } from '../inspection/taskInspection.js';
 import { playerEventNames } from '../playerEvents.js';
+import { PlaybackCheckpointer } from '../task/checkpoint.js';
 import { MediaPlayer, type MediaPlayerEventMap } from '../task/mediaPlayer.js';
 import { type PlayerSnapshot, sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
 import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
@@ -29,6 +30,11 @@ export interface TaskInit {
   audio: TaskAudio;
   /** Relay the inspection events of the task's actors to the foreground. */
   inspect?: boolean;
+  /**
+   * The app's last playback checkpoint as the foreground's store holds it (null: none), or
+   * `'pending'` while the store is still loading: a `restoredState` command follows then.
+   */
+  restoredState?: PlaybackCheckpoint | null | 'pending';
 }
 
 /**
@@ -173,6 +179,12 @@ export default async function taskMain(
     },
   });
 
+  // The app's last checkpoint: in the init, or in a command once the foreground's store loaded.
+  let restoredState: PlaybackCheckpoint | null | undefined =
+    init.restoredState === 'pending' ? undefined : (init.restoredState ?? null);
+  let restoredArrived: (() => void) | null = null;
+  let checkpointer: PlaybackCheckpointer | null = null;
+
   channel.on('message', (envelope) => view._deliver(envelope.data as ValueSet));
   channel.on('control', (envelope) => {
     const command = envelope.command;
@@ -180,7 +192,14 @@ export default async function taskMain(
       case 'cancel':
         instance._cancel(command.reason as CancellationReason);
         break;
+      case 'restoredState':
+        if (restoredState === undefined) {
+          restoredState = command.state;
+          restoredArrived?.();
+        }
+        break;
       case 'complete':
+        checkpointer?.stop();
         instance._complete();
         player.dispose();
         notice({ kind: 'lifecycle', notice: { type: 'completed' } });
@@ -223,6 +242,31 @@ export default async function taskMain(
   } catch (error) {
     notice({ kind: 'lifecycle', notice: { type: 'taskError', error: serializeError(error) } });
     return;
+  }
+
+  const resumeOptions = definition.resumeOptions ?? null;
+  if (resumeOptions) {
+    if (restoredState === undefined) {
+      await new Promise<void>((resolve) => {
+        restoredArrived = resolve;
+      });
+    }
+    const active = new PlaybackCheckpointer({
+      player,
+      clock,
+      instanceId: init.instanceId,
+      intervalMs: resumeOptions.checkpointIntervalMs,
+      send: (state) => channel.send({ kind: 'checkpoint', state }),
+    });
+    checkpointer = active;
+    const saved = restoredState ?? null;
+    instance._attachResume({
+      restoredState: saved,
+      restore: (checkpoint, setSource) => active.restore(checkpoint, setSource),
+      setAppState: (values) => active.setAppState(values),
+      checkpoint: () => active.take('requested'),
+      canceled: () => active.take('canceled'),
+    });
   }
 
   notice({ kind: 'lifecycle', notice: { type: 'runEntered' } });

@@ -1,6 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsTarget } from '../../adapters/controls/types.js';
+import type { PlaybackStateStore } from '../../adapters/store/types.js';
 import type { ExitInfo, HostKind } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
@@ -24,6 +25,7 @@ import type {
   SystemMediaTransportControlsState,
 } from '../task/systemMediaTransportControls.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
+import { PlaybackStateKeeper } from './playbackStateKeeper.js';
 import { MediaPlayerProxy } from './playerProxy.js';
 import { PlayerReplica } from './playerReplica.js';
 import { TaskConnection } from './taskConnection.js';
@@ -43,6 +45,8 @@ export interface AppHost {
   inlineAudio?: (clock: Clock) => AudioAdapter;
   /** Receives inspection events of the task's actors (relayed from the task). */
   inspect?: (event: InspectionEvent) => void;
+  /** Where the apps' playback checkpoints are kept unless an app names its own store. */
+  stateStore: PlaybackStateStore;
   taskStarting(app: App): void;
   taskEnded(app: App): void;
   controlsReady(app: App): void;
@@ -61,6 +65,11 @@ export interface LaunchAppOptions {
   task: URL | string;
   /** Where the task runs: 'worker' (default), 'process' or 'inline'. */
   host?: HostKind;
+  /**
+   * Where this app's playback checkpoints are kept, by app id (default: the system's
+   * `stateStore`). Used when the task opts in with `defineBackgroundTask({ resume: true })`.
+   */
+  stateStore?: PlaybackStateStore;
 }
 
 type ForegroundState = 'visible' | 'suspended' | 'terminated';
@@ -102,6 +111,7 @@ export class App {
   #controlsState: SystemMediaTransportControlsState | null = null;
   #controlsEvents = new Emitter<{ stateChanged: SystemMediaTransportControlsState }>();
   #lastTaskState: string | null = null;
+  #playbackState: PlaybackStateKeeper;
 
   /** @internal */
   constructor(options: LaunchAppOptions, system: AppHost) {
@@ -136,6 +146,11 @@ export class App {
         if (type === 'messageReceivedFromBackground') this.#drainInbox();
       },
     });
+    this.#playbackState = new PlaybackStateKeeper(
+      options.stateStore ?? system.stateStore,
+      this.id,
+      (error) => this.backgroundMediaPlayer._events.emit('error', error),
+    );
   }
 
   /** The foreground's state. */
@@ -276,6 +291,7 @@ export class App {
       }
     }
     await Promise.all(waits);
+    await this.#playbackState.flush();
   }
 
   /**
@@ -385,6 +401,8 @@ export class App {
         foregroundState: this.#state,
         audio: this.#system.audio,
         inspect: inspection !== null,
+        restoredState:
+          this.#playbackState.latest ?? (this.#playbackState.latest === null ? null : 'pending'),
       },
       ...(inline
         ? {
@@ -410,6 +428,7 @@ export class App {
         },
         message: (data) => owner().#onMessage(data as ValueSet),
         inspect: (record) => inspection?.receive(record),
+        checkpoint: (state) => owner().#playbackState.receive(state),
         ended: (reason, info) => {
           inspection?.end(reason);
           const app = owner();
@@ -426,6 +445,11 @@ export class App {
       },
     });
     this.#connection = connection;
+    if (this.#playbackState.latest === undefined) {
+      void this.#playbackState.whenLoaded().then((state) => {
+        if (!connection.ended) connection.control({ type: 'restoredState', state });
+      });
+    }
     this.#system.taskStarting(this);
     // After the connection is in place, so the system's first `starting` finds it; the task's
     // own notices arrive asynchronously, after this.

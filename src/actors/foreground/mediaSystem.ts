@@ -2,6 +2,8 @@ import { createActor, type InspectionEvent, type Observer, toObserver } from 'xs
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
+import { createMemoryStateStore } from '../../adapters/store/memory.js';
+import { checkStateStore, type PlaybackStateStore } from '../../adapters/store/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { InvalidOperationError, SystemDisposedError } from '../../errors.js';
@@ -61,6 +63,12 @@ export interface MediaSystemOptions {
   controlsAdapters?: ControlsAdapter[];
   /** Inline host only: the audio adapter a task gets (tests use virtual audio on the clock). */
   inlineAudio?: (clock: Clock) => AudioAdapter;
+  /**
+   * Where the apps' playback checkpoints are kept, by app id, for tasks that opt in with
+   * `defineBackgroundTask({ resume: true })` (default: in memory, for the system's lifetime).
+   * `backbeat/store/jsonFile` keeps them in a file across runs.
+   */
+  stateStore?: PlaybackStateStore;
 }
 
 /** A device's background media system: its apps, their tasks and the policies over them. */
@@ -203,6 +211,10 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     messageBufferLimit: options.messageBufferLimit ?? 1_024,
     completionAckMs: 1_000,
     audio: options.audio ?? { kind: 'virtual' },
+    stateStore:
+      options.stateStore === undefined
+        ? createMemoryStateStore()
+        : checkStateStore(options.stateStore),
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
     ...(options.inspect ? { inspect: inspectFunction(options.inspect) } : {}),
     newInstanceId: (appId) => `${appId}#${systemId}.${++instanceCounter}`,
@@ -261,6 +273,8 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
         );
       }
       const previous = apps.get(launch.id);
+      if (launch.stateStore !== undefined)
+        checkStateStore(launch.stateStore, 'launchApp stateStore');
       const app = new App({ ...launch, host }, appHost);
       apps.set(launch.id, app);
       send({ type: 'APP_LAUNCHED', appId: launch.id });

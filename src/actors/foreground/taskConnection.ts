@@ -3,7 +3,13 @@ import type { ExitInfo, HostKind, TaskHost } from '../../adapters/transport/type
 import type { Clock } from '../../clock.js';
 import { TaskUnavailableError } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
-import type { ControlCommand, InspectRecord, LifecycleNotice, RelayDraft } from '../../protocol.js';
+import type {
+  ControlCommand,
+  InspectRecord,
+  LifecycleNotice,
+  PlaybackCheckpoint,
+  RelayDraft,
+} from '../../protocol.js';
 import type { PlayerStub, TaskInit, TaskLocals } from '../background/taskMain.js';
 import { type ForegroundChannel, openForegroundChannel } from '../channel.js';
 import { createWatchdog, type Watchdog } from '../watchdog.js';
@@ -16,6 +22,8 @@ export interface TaskConnectionHandlers {
   message(data: Record<string, unknown>): void;
   /** An inspection event of one of the task's actors. */
   inspect?(record: InspectRecord): void;
+  /** A playback checkpoint the task took. */
+  checkpoint?(state: PlaybackCheckpoint): void;
   /** The host is gone; `reason` says how, in the task machine's words. */
   ended(reason: TerminationReason | 'completed', info: ExitInfo): void;
   protocolError(error: Error): void;
@@ -81,6 +89,7 @@ export class TaskConnection {
     this.channel.on('snapshot', (e) => handlers.snapshot(e.state, e.seq));
     this.channel.on('message', (e) => handlers.message(e.data));
     this.channel.on('inspect', (e) => handlers.inspect?.(e.record));
+    this.channel.on('checkpoint', (e) => handlers.checkpoint?.(e.state));
     this.channel.on('heartbeat', (e) => {
       if (e.beat === 'pong') this.#watchdog?.pong(e.n);
     });

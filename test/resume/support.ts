@@ -1,0 +1,48 @@
+import type { App, PlaybackCheckpoint, PlaybackStateStore, ValueSet } from 'backbeat';
+import { createMemoryStateStore } from 'backbeat/store/memory';
+import { type AppRecording, recordApp, type TestSystem } from 'backbeat/testing';
+
+export const resumableTask = new URL('../fixtures/tasks/resumable.mjs', import.meta.url);
+export const hosts = ['worker', 'process', 'inline'] as const;
+
+/** A memory store that also lists, in order, every checkpoint saved to it. */
+export function spyStore(inner: PlaybackStateStore = createMemoryStateStore()) {
+  const saved: PlaybackCheckpoint[] = [];
+  const store: PlaybackStateStore = {
+    load: (key) => inner.load(key),
+    save: (key, checkpoint) => {
+      saved.push(structuredClone(checkpoint));
+      return inner.save(key, checkpoint);
+    },
+    clear: (key) => inner.clear(key),
+  };
+  return { store, saved };
+}
+
+/** Starts an app's task and follows it: messages, lifecycle, playing. */
+export function follow(system: TestSystem, app: App) {
+  const recording: AppRecording = recordApp(app);
+  const message = async (type: string, instanceId?: string): Promise<ValueSet> => {
+    let found: ValueSet | undefined;
+    await system.waitFor(
+      () => {
+        found = recording.messages.find(
+          (m) => m.type === type && (instanceId === undefined || m.instanceId === instanceId),
+        );
+        return found !== undefined;
+      },
+      { what: `a '${type}' message${instanceId ? ` from ${instanceId}` : ''}` },
+    );
+    return found!;
+  };
+  return { recording, message };
+}
+
+/** Sends a message to the app's task. */
+export const tell = (app: App, data: ValueSet) =>
+  app.backgroundMediaPlayer.sendMessageToBackground(data);
+
+/** Waits (real time, message hops only) until the app's task has ended. */
+export async function ended(system: TestSystem, app: App) {
+  await system.waitFor(() => app.instanceId === null, { what: 'the task to end' });
+}
