@@ -44,6 +44,7 @@ export type { MediaPlayerState } from './machines/mediaPlayer.js';
 export type { LiveTask } from './machines/mediaSystem.js';
 export { defineMessages, type MessageOf, type MessageOfType } from './messages.js';
 export {
+  copyValueSet,
   defaultValueSetLimits,
   parseValueSet,
   type ValueSet,

@@ -1,6 +1,6 @@
 import { Emitter } from '../../emitter.js';
 import { ForegroundUnavailableError } from '../../errors.js';
-import { parseValueSet, type ValueSet } from '../../valueSet.js';
+import { copyValueSet, type ValueSet } from '../../valueSet.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import type { MediaPlayer } from '../task/mediaPlayer.js';
 
@@ -88,7 +88,7 @@ export class BackgroundMediaPlayerTaskView {
    * ```
    */
   sendMessageToForeground(data: ValueSet): void {
-    const valid = parseValueSet(data);
+    const valid = copyValueSet(data);
     const state = this.#ports.foregroundState();
     if (state === 'terminated' || state === 'notRunning') {
       throw new ForegroundUnavailableError(state);

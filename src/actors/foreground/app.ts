@@ -8,7 +8,7 @@ import { InvalidOperationError, TaskUnavailableError } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaSystem.js';
 import { type LifecycleNotice, reviveError } from '../../protocol.js';
-import { parseValueSet, type ValueSet } from '../../valueSet.js';
+import { copyValueSet, type ValueSet } from '../../valueSet.js';
 import type { TaskAudio } from '../background/taskMain.js';
 import { createTaskInspectionRelay } from '../inspection/taskActors.js';
 import { MessageBuffer } from '../messageBuffer.js';
@@ -388,7 +388,7 @@ export class App {
 
   #sendToBackground(data: ValueSet): void {
     this.#requireRunning('send a message from');
-    const valid = parseValueSet(data);
+    const valid = copyValueSet(data);
     const connection = this.#ensureTask();
     connection.send({ kind: 'message', data: valid as Record<string, unknown> });
   }
