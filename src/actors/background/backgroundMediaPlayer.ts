@@ -36,6 +36,7 @@ export class BackgroundMediaPlayerTaskView {
   #ports: TaskViewPorts;
   #events = new Emitter<{ messageReceivedFromForeground: MediaPlayerDataReceivedEventArgs }>();
   #buffer: MessageBuffer<ValueSet>;
+  #draining = false;
 
   /** @internal */
   constructor(ports: TaskViewPorts) {
@@ -69,10 +70,12 @@ export class BackgroundMediaPlayerTaskView {
       );
     }
     const off = this.#events.on(type, listener);
-    const waiting = this.#buffer.drain();
-    if (waiting.length > 0) {
+    if (this.#buffer.size > 0 && !this.#draining) {
+      // Until the held messages are out, newer ones queue behind them: order is kept.
+      this.#draining = true;
       queueMicrotask(() => {
-        for (const data of waiting) this.#events.emit(type, { data });
+        this.#draining = false;
+        for (const data of this.#buffer.drain()) this.#events.emit(type, { data });
       });
     }
     return off;
@@ -122,7 +125,7 @@ export class BackgroundMediaPlayerTaskView {
 
   /** @internal A message from the foreground arrived (already validated). */
   _deliver(data: ValueSet): void {
-    if (this.#events.listenerCount('messageReceivedFromForeground') > 0) {
+    if (this.#events.listenerCount('messageReceivedFromForeground') > 0 && !this.#draining) {
       this.#events.emit('messageReceivedFromForeground', { data });
       return;
     }

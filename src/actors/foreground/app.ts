@@ -72,6 +72,7 @@ export class App {
   #replica: PlayerReplica;
   #proxy: MediaPlayerProxy;
   #inbox: MessageBuffer<ValueSet>;
+  #draining = false;
   #controlsState: SystemMediaTransportControlsState | null = null;
   #controlsEvents = new Emitter<{ stateChanged: SystemMediaTransportControlsState }>();
   #lastTaskState: string | null = null;
@@ -267,7 +268,7 @@ export class App {
         ? {
             locals: {
               clock,
-              ...(this.#system.inlineAudio ? { audio: this.#system.inlineAudio(clock) } : {}),
+              ...(this.#system.inlineAudio ? { audio: this.#system.inlineAudio } : {}),
             },
           }
         : {}),
@@ -363,7 +364,7 @@ export class App {
     const listening = this.backgroundMediaPlayer._events.listenerCount(
       'messageReceivedFromBackground',
     );
-    if (listening > 0 && this.#state === 'visible' && this.#inbox.size === 0) {
+    if (listening > 0 && this.#state === 'visible' && this.#inbox.size === 0 && !this.#draining) {
       this.backgroundMediaPlayer._events.emit('messageReceivedFromBackground', { data });
       return;
     }
@@ -379,10 +380,14 @@ export class App {
     if (this.#state !== 'visible' || events.listenerCount('messageReceivedFromBackground') === 0) {
       return;
     }
-    const waiting = this.#inbox.drain();
-    if (waiting.length === 0) return;
+    if (this.#inbox.size === 0 || this.#draining) return;
+    // Until the held messages are out, newer ones queue behind them: order is kept.
+    this.#draining = true;
     queueMicrotask(() => {
-      for (const data of waiting) events.emit('messageReceivedFromBackground', { data });
+      this.#draining = false;
+      for (const data of this.#inbox.drain()) {
+        events.emit('messageReceivedFromBackground', { data });
+      }
     });
   }
 
