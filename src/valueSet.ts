@@ -18,6 +18,39 @@ export type ValueSetValue =
  */
 export type ValueSet = { [key: string]: ValueSetValue };
 
+type ValueSetLeaf = string | number | boolean | null | Date;
+
+/**
+ * The type-level check of a ValueSet that also takes `interface` types: TypeScript does not let
+ * an interface stand where an index signature (`ValueSet`) is expected, so the `sendMessageTo…`
+ * methods take any `T extends ValueSetLike<T>` instead. Every property of `T` must be a string,
+ * number, boolean, `null`, Date, array of these or nested object of these; a function, bigint,
+ * Map, class instance or `undefined` value is a type error (and still a `ValueSetError` at run
+ * time, which also checks limits, finiteness and keys).
+ *
+ * @example
+ * ```ts
+ * interface TrackChanged { type: 'trackChanged'; title: string; tags: string[] }
+ * const message: TrackChanged = { type: 'trackChanged', title: 'a', tags: [] };
+ * bmp.sendMessageToBackground(message); // accepted: TrackChanged is ValueSetLike
+ * ```
+ */
+export type ValueSetLike<T> = {
+  [K in keyof T]: K extends string ? ValueSetLikeValue<T[K]> : never;
+};
+
+type ValueSetLikeValue<V> = V extends ValueSetValue
+  ? V
+  : V extends ValueSetLeaf
+    ? V
+    : V extends (...args: never[]) => unknown
+      ? never
+      : V extends readonly unknown[]
+        ? { [I in keyof V]: ValueSetLikeValue<V[I]> }
+        : V extends object
+          ? ValueSetLike<V>
+          : never;
+
 /**
  * Size limits applied while a ValueSet is validated. Every limit is a positive integer.
  *

@@ -1,13 +1,16 @@
 import { Emitter } from '../../emitter.js';
 import { ForegroundUnavailableError } from '../../errors.js';
-import { copyValueSet, type ValueSet } from '../../valueSet.js';
+import { copyValueSet, type ValueSet, type ValueSetLike } from '../../valueSet.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import type { MediaPlayer } from '../task/mediaPlayer.js';
 
-/** The argument of `messageReceivedFromForeground` / `messageReceivedFromBackground`. */
-export interface MediaPlayerDataReceivedEventArgs {
+/**
+ * The argument of `messageReceivedFromForeground` / `messageReceivedFromBackground`. `T` is the
+ * message type when a message set's `listener` parsed it (so `e.data.type` is a literal union).
+ */
+export interface MediaPlayerDataReceivedEventArgs<T = ValueSet> {
   /** The ValueSet, as a plain object: `e.data.type`. */
-  readonly data: ValueSet;
+  readonly data: T;
 }
 
 /** How the background view reaches the rest of the task host. */
@@ -83,14 +86,15 @@ export class BackgroundMediaPlayerTaskView {
 
   /**
    * Sends a ValueSet to the foreground. Throws `ValueSetError` (nothing sent) when it is not a
-   * valid ValueSet, and `ForegroundUnavailableError` when the foreground is not running.
+   * valid ValueSet, and `ForegroundUnavailableError` when the foreground is not running. What is
+   * sent is a copy made while checking; `interface` types are accepted (see `ValueSetLike`).
    *
    * @example
    * ```ts
    * bmp.sendMessageToForeground({ type: 'trackChanged', title: 'Intro' });
    * ```
    */
-  sendMessageToForeground(data: ValueSet): void {
+  sendMessageToForeground<T extends ValueSetLike<T>>(data: T): void {
     const valid = copyValueSet(data);
     const state = this.#ports.foregroundState();
     if (state === 'terminated' || state === 'notRunning') {
