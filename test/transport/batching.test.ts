@@ -130,3 +130,31 @@ describe('a batched post that fails', () => {
     expect(warned[0]).toMatch(/could not be sent/);
   });
 });
+
+describe('a direct post that fails', () => {
+  it('throws a ValueSetError to the sender at once and uses no sequence number', () => {
+    let fail = true;
+    const posted: unknown[] = [];
+    const endpoint: TransportEndpoint = {
+      postMessage(message) {
+        if (fail) throw new DOMException('could not be cloned', 'DataCloneError');
+        posted.push(message);
+      },
+      onMessage: () => () => {},
+    };
+    const sender = new ChannelCore(endpoint, {});
+    const error = (() => {
+      try {
+        sender.send({ kind: 'message', data: { n: 1 } });
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValueSetError);
+    expect((error as Error).message).toMatch(/Message 1 could not be sent[\s\S]*DataCloneError/);
+    expect(sender.lastSentSeq).toBe(0);
+    fail = false;
+    expect(sender.send({ kind: 'message', data: { n: 2 } })).toBe(1);
+    expect(posted).toHaveLength(1);
+  });
+});
