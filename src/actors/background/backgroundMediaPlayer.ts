@@ -78,6 +78,8 @@ export class BackgroundMediaPlayerTaskView {
       this.#draining = true;
       queueMicrotask(() => {
         this.#draining = false;
+        // Nobody listens any more: they stay held for the next handler.
+        if (this.#events.listenerCount(type) === 0) return;
         for (const data of this.#buffer.drain()) this.#events.emit(type, { data });
       });
     }

@@ -385,6 +385,13 @@ export class App {
     this.#draining = true;
     queueMicrotask(() => {
       this.#draining = false;
+      // Suspended again, or nobody listens any more: they stay held for the next drain.
+      if (
+        this.#state !== 'visible' ||
+        events.listenerCount('messageReceivedFromBackground') === 0
+      ) {
+        return;
+      }
       for (const data of this.#inbox.drain()) {
         events.emit('messageReceivedFromBackground', { data });
       }
