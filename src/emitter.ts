@@ -1,9 +1,12 @@
+import { reportFault } from './faults.js';
+
 /** A listener for one event kind. */
 export type Listener<T> = (payload: T) => void;
 
 /**
  * A small typed event emitter. A listener that throws does not stop the others: its error is
- * rethrown on a later macrotask, so it is reported and never swallowed.
+ * reported with `reportFault` (the inline task it belongs to ends; otherwise it is rethrown on a
+ * later macrotask), so it is never swallowed.
  *
  * @example
  * ```ts
@@ -59,9 +62,7 @@ export class Emitter<TEvents extends object> {
       try {
         listener(payload);
       } catch (error) {
-        setTimeout(() => {
-          throw error;
-        });
+        reportFault(error);
       }
     }
   }

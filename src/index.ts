@@ -3,6 +3,8 @@
  * playback tasks.
  */
 
+/** zod, as Backbeat uses it: build `defineMessages` schemas without depending on zod yourself. */
+export { z } from 'zod';
 export type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
 export { App, type LaunchAppOptions } from './actors/foreground/app.js';
 export {
@@ -45,12 +47,24 @@ export {
 export { type DeviceFamily, deviceFamilies } from './machines/deviceFamilies.js';
 export type { MediaPlayerState } from './machines/mediaPlayer.js';
 export type { LiveTask } from './machines/mediaSystem.js';
-export { defineMessages, type MessageOf, type MessageOfType } from './messages.js';
 export { type PlaybackCheckpoint, parsePlaybackCheckpoint } from './protocol.js';
 export {
+  type AnyMessageSet,
+  type DefineMessagesOptions,
+  defineMessages,
+  type MessageDefinitions,
+  type MessageFields,
+  type MessageOf,
+  type MessageOfType,
+  type MessageSet,
+  type MessageTypeOf,
+} from './messages.js';
+export {
+  copyValueSet,
   defaultValueSetLimits,
   parseValueSet,
   type ValueSet,
+  type ValueSetLike,
   type ValueSetLimits,
   type ValueSetValue,
 } from './valueSet.js';

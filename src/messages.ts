@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
 import type { ValueSetError } from './errors.js';
 import {
   parseValueSet,
+  type ValueSet,
   type ValueSetLimits,
   valueSetErrorFrom,
   valueSetSchema,
@@ -50,6 +52,16 @@ export interface MessageSet<TDefs extends MessageDefinitions> {
   ): MessageFrom<TDefs, K>;
   /** `true` when `type` is one of this set's message types. */
   has(type: unknown): type is keyof TDefs & string;
+  /**
+   * Wraps a `messageReceivedFromForeground` / `messageReceivedFromBackground` handler: each
+   * message is parsed first, so `e.data` is typed and `e.data.type` is the literal union of the
+   * set's types (narrowing `e.data` in a `switch`). A message that does not parse goes to
+   * `onInvalid` (default: `console.warn` of the error), never to `handler`.
+   */
+  listener(
+    handler: (e: MediaPlayerDataReceivedEventArgs<MessageFrom<TDefs>>) => void,
+    onInvalid?: (error: ValueSetError, data: ValueSet) => void,
+  ): (e: MediaPlayerDataReceivedEventArgs) => void;
 }
 
 /** Any message set. */
@@ -115,6 +127,9 @@ function typeError(message: string, input: unknown): ValueSetError {
  * const m = messages.create('trackChanged', { title: 'a' }); // { type: 'trackChanged', title: 'a' }
  * const received = messages.parse(e.data);
  * if (received.type === 'trackChanged') received.title;     // string
+ * bmp.on('messageReceivedFromForeground', messages.listener((e) => {
+ *   if (e.data.type === 'trackChanged') console.log(e.data.title); // typed
+ * }));
  * ```
  */
 export function defineMessages<const TDefs extends MessageDefinitions>(
@@ -156,7 +171,7 @@ export function defineMessages<const TDefs extends MessageDefinitions>(
     return parseValueSet({ type, ...result.data }, limits);
   }
 
-  return {
+  const set: MessageSet<TDefs> = {
     types,
     definitions: Object.freeze({ ...definitions }),
     parse(data) {
@@ -185,5 +200,19 @@ export function defineMessages<const TDefs extends MessageDefinitions>(
     has(type): type is keyof TDefs & string {
       return typeof type === 'string' && schemas.has(type);
     },
+    listener(handler, onInvalid) {
+      return (e) => {
+        let data: MessageFrom<TDefs>;
+        try {
+          data = set.parse(e.data);
+        } catch (error) {
+          if (onInvalid) onInvalid(error as ValueSetError, e.data);
+          else console.warn((error as Error).message);
+          return;
+        }
+        handler({ data });
+      };
+    },
   };
+  return set;
 }

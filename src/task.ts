@@ -2,6 +2,8 @@
  * Backbeat's background entry (`backbeat/task`): what a background playback task module uses.
  */
 
+/** zod, as Backbeat uses it: build `defineMessages` schemas without depending on zod yourself. */
+export { z } from 'zod';
 export type {
   BackgroundMediaPlayerTaskView,
   MediaPlayerDataReceivedEventArgs,
@@ -30,6 +32,13 @@ export {
 } from './actors/task/systemMediaTransportControls.js';
 export { ForegroundUnavailableError, ValueSetError } from './errors.js';
 export type { CancellationReason } from './machines/cancellationReasons.js';
-export { defineMessages } from './messages.js';
+export {
+  defineMessages,
+  type MessageFields,
+  type MessageOf,
+  type MessageOfType,
+  type MessageSet,
+  type MessageTypeOf,
+} from './messages.js';
 export type { PlaybackCheckpoint } from './protocol.js';
-export type { ValueSet } from './valueSet.js';
+export type { ValueSet, ValueSetLike } from './valueSet.js';

@@ -18,6 +18,39 @@ export type ValueSetValue =
  */
 export type ValueSet = { [key: string]: ValueSetValue };
 
+type ValueSetLeaf = string | number | boolean | null | Date;
+
+/**
+ * The type-level check of a ValueSet that also takes `interface` types: TypeScript does not let
+ * an interface stand where an index signature (`ValueSet`) is expected, so the `sendMessageTo…`
+ * methods take any `T extends ValueSetLike<T>` instead. Every property of `T` must be a string,
+ * number, boolean, `null`, Date, array of these or nested object of these; a function, bigint,
+ * Map, class instance or `undefined` value is a type error (and still a `ValueSetError` at run
+ * time, which also checks limits, finiteness and keys).
+ *
+ * @example
+ * ```ts
+ * interface TrackChanged { type: 'trackChanged'; title: string; tags: string[] }
+ * const message: TrackChanged = { type: 'trackChanged', title: 'a', tags: [] };
+ * bmp.sendMessageToBackground(message); // accepted: TrackChanged is ValueSetLike
+ * ```
+ */
+export type ValueSetLike<T> = {
+  [K in keyof T]: K extends string ? ValueSetLikeValue<T[K]> : never;
+};
+
+type ValueSetLikeValue<V> = V extends ValueSetValue
+  ? V
+  : V extends ValueSetLeaf
+    ? V
+    : V extends (...args: never[]) => unknown
+      ? never
+      : V extends readonly unknown[]
+        ? { [I in keyof V]: ValueSetLikeValue<V[I]> }
+        : V extends object
+          ? ValueSetLike<V>
+          : never;
+
 /**
  * Size limits applied while a ValueSet is validated. Every limit is a positive integer.
  *
@@ -72,17 +105,43 @@ function isForbiddenKey(key: string): boolean {
 
 type LimitName = keyof ValueSetLimits;
 
-interface Problem {
-  message: string;
-  path: PropertyKey[];
-  input: unknown;
-  limit?: LimitName;
+/** The first rule a value breaks: what the walk returns instead of a value. */
+class Problem {
+  readonly path: PropertyKey[] = [];
+  constructor(
+    readonly message: string,
+    readonly input: unknown,
+    readonly limit?: LimitName,
+  ) {}
 }
 
 interface Walk {
   bytes: number;
   readonly limits: ValueSetLimits;
+  /** Build a plain-data copy while walking (the value to send), or only check. */
+  readonly copy: boolean;
 }
+
+/**
+ * `util.types.isProxy` where the platform has it (Node). Elsewhere Proxies cannot be told apart,
+ * and the copy made while validating (see {@link copyValueSet}) is what keeps them off the wire.
+ */
+const isProxy: (value: object) => boolean = (() => {
+  const node = (
+    globalThis as {
+      process?: {
+        getBuiltinModule?: (id: string) => { types?: { isProxy?: (v: unknown) => boolean } };
+      };
+    }
+  ).process;
+  try {
+    const check = node?.getBuiltinModule?.('node:util')?.types?.isProxy;
+    if (typeof check === 'function') return (value: object) => check(value);
+  } catch {
+    // not available: fall back to the copy
+  }
+  return () => false;
+})();
 
 function quote(value: string): string {
   const shown = value.length > QUOTE_MAX ? `${value.slice(0, QUOTE_MAX)}…` : value;
@@ -120,23 +179,33 @@ function describe(value: unknown): string {
   }
 }
 
-function problem(message: string, input: unknown, limit?: LimitName): Problem {
-  return limit === undefined ? { message, path: [], input } : { message, path: [], input, limit };
+/** Quotes what a throwing getter or Proxy trap threw. */
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return `${error.name} \`${error.message}\``;
+  try {
+    return `\`${String(error)}\``;
+  } catch {
+    return 'a value that cannot be shown';
+  }
 }
 
 function tooBig(walk: Walk, input: unknown): Problem {
-  return problem(
+  return new Problem(
     `Estimated encoded size passed maxBytes (${walk.limits.maxBytes}) here`,
     input,
     'maxBytes',
   );
 }
 
-function visitValue(value: unknown, depth: number, walk: Walk): Problem | undefined {
+const ACCESSOR_MESSAGE =
+  'Accessor properties (getters and setters) are not allowed: only plain data properties cross';
+
+/** The walk returns the value (or its copy) when it is valid, else a {@link Problem}. */
+function visitValue(value: unknown, depth: number, walk: Walk): unknown {
   switch (typeof value) {
     case 'string':
       if (value.length > walk.limits.maxStringLength) {
-        return problem(
+        return new Problem(
           `String of ${value.length} UTF-16 code units is longer than maxStringLength (${walk.limits.maxStringLength}): ${quote(value)}`,
           value,
           'maxStringLength',
@@ -146,7 +215,7 @@ function visitValue(value: unknown, depth: number, walk: Walk): Problem | undefi
       break;
     case 'number':
       if (!Number.isFinite(value)) {
-        return problem(`Expected a finite number, got \`${value}\``, value);
+        return new Problem(`Expected a finite number, got \`${value}\``, value);
       }
       walk.bytes += NUMBER_BYTES;
       break;
@@ -160,94 +229,149 @@ function visitValue(value: unknown, depth: number, walk: Walk): Problem | undefi
       }
       return visitObject(value, depth, walk);
     default:
-      return problem(
+      return new Problem(
         `Expected a string, finite number, boolean, null, Date, array or plain object, got ${describe(value)}`,
         value,
       );
   }
-  return walk.bytes > walk.limits.maxBytes ? tooBig(walk, value) : undefined;
+  return walk.bytes > walk.limits.maxBytes ? tooBig(walk, value) : value;
 }
 
-function visitObject(value: object, depth: number, walk: Walk): Problem | undefined {
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return visitPlain(value, depth, walk);
-  if (proto === Array.prototype && Array.isArray(value)) return visitArray(value, depth, walk);
-  if (proto === Date.prototype) return visitDate(value, walk);
-  return problem(
+function visitObject(value: object, depth: number, walk: Walk): unknown {
+  if (isProxy(value)) {
+    return new Problem(
+      'Expected plain data, got a Proxy: copy its contents into a plain object or array',
+      undefined,
+    );
+  }
+  try {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return visitPlain(value, depth, walk);
+    if (proto === Array.prototype && Array.isArray(value)) return visitArray(value, depth, walk);
+    if (proto === Date.prototype) return visitDate(value, walk);
+  } catch (error) {
+    // A Proxy trap (where Proxies cannot be detected) threw while the value was read.
+    return new Problem(`Reading this value threw ${describeThrown(error)}`, undefined);
+  }
+  return new Problem(
     `Expected a plain object, array or Date, got ${describe(value)}; class instances, Maps, Sets and typed arrays are not ValueSets`,
     value,
   );
 }
 
-function visitDate(value: object, walk: Walk): Problem | undefined {
+function visitDate(value: object, walk: Walk): unknown {
   let time: number;
   try {
     time = Date.prototype.getTime.call(value as Date);
   } catch {
-    return problem('Expected a Date, got an object that only inherits from Date', value);
+    return new Problem('Expected a Date, got an object that only inherits from Date', value);
   }
-  if (Number.isNaN(time)) return problem('Expected a valid Date, got `Invalid Date`', value);
+  if (Number.isNaN(time)) return new Problem('Expected a valid Date, got `Invalid Date`', value);
   walk.bytes += NUMBER_BYTES;
-  return walk.bytes > walk.limits.maxBytes ? tooBig(walk, value) : undefined;
+  if (walk.bytes > walk.limits.maxBytes) return tooBig(walk, value);
+  return walk.copy ? new Date(time) : value;
 }
 
 function checkDepth(value: object, depth: number, walk: Walk): Problem | undefined {
   if (depth <= walk.limits.maxDepth) return undefined;
-  return problem(
+  return new Problem(
     `Nesting depth ${depth} is more than maxDepth (${walk.limits.maxDepth})`,
     value,
     'maxDepth',
   );
 }
 
-function visitArray(value: readonly unknown[], depth: number, walk: Walk): Problem | undefined {
+/**
+ * Whether an array is dense and holds nothing but its elements: its enumerable own keys are
+ * exactly `0 … length - 1`. One `Object.keys` call, the cheapest check there is.
+ */
+function isDenseData(value: readonly unknown[], length: number): boolean {
+  const keys = Object.keys(value);
+  return keys.length === length && (length === 0 || keys[length - 1] === String(length - 1));
+}
+
+/** The first enumerable own key of an array that is not an index (an expando), else undefined. */
+function extraArrayKey(value: readonly unknown[], length: number): string | undefined {
+  for (const name of Object.keys(value)) {
+    const n = Number(name);
+    if (!(Number.isInteger(n) && n >= 0 && n < length && String(n) === name)) return name;
+  }
+  return undefined;
+}
+
+function visitArray(value: readonly unknown[], depth: number, walk: Walk): unknown {
   const deep = checkDepth(value, depth, walk);
   if (deep) return deep;
   const length = value.length;
   walk.bytes += CONTAINER_BYTES;
   // Every element costs at least one byte: fail before walking an array that cannot fit.
   if (walk.bytes + length > walk.limits.maxBytes) return tooBig(walk, value);
-  for (let i = 0; i < length; i++) {
-    const item = value[i];
-    let found: Problem | undefined;
-    if (item === undefined) {
-      found = problem(
-        i in value
-          ? 'Expected a string, finite number, boolean, null, Date, array or plain object, got undefined'
-          : `Sparse arrays are not ValueSets: index ${i} is a hole`,
-        item,
+  const dense = isDenseData(value, length);
+  if (!dense) {
+    const extra = extraArrayKey(value, length);
+    if (extra !== undefined) {
+      const found = new Problem(
+        isForbiddenKey(extra)
+          ? `Key \`${extra}\` is not allowed: \`__proto__\`, \`constructor\` and \`prototype\` could reach a prototype`
+          : `Arrays may hold only their elements, got the extra own property ${quote(extra)}`,
+        value,
       );
-    } else {
-      found = visitValue(item, depth + 1, walk);
-    }
-    if (found) {
-      found.path.unshift(i);
+      found.path.push(extra);
       return found;
     }
   }
-  return undefined;
+  const out: unknown[] | undefined = walk.copy ? new Array(length) : undefined;
+  for (let i = 0; i < length; i++) {
+    let item: unknown;
+    if (!dense && !Object.hasOwn(value, i)) {
+      item = new Problem(`Sparse arrays are not ValueSets: index ${i} is a hole`, undefined);
+    } else {
+      // Each element is read once, and the copy keeps what was read: nothing changes after.
+      let element: unknown;
+      try {
+        element = value[i];
+      } catch (error) {
+        element = new Problem(`Reading this element threw ${describeThrown(error)}`, undefined);
+      }
+      item =
+        element === undefined
+          ? new Problem(
+              'Expected a string, finite number, boolean, null, Date, array or plain object, got undefined',
+              undefined,
+            )
+          : element instanceof Problem
+            ? element
+            : visitValue(element, depth + 1, walk);
+    }
+    if (item instanceof Problem) {
+      item.path.unshift(i);
+      return item;
+    }
+    if (out) out[i] = item;
+  }
+  return out ?? value;
 }
 
-function visitPlain(value: object, depth: number, walk: Walk): Problem | undefined {
+function visitPlain(value: object, depth: number, walk: Walk): unknown {
   const deep = checkDepth(value, depth, walk);
   if (deep) return deep;
   const symbols = Object.getOwnPropertySymbols(value);
   if (symbols.length > 0) {
-    return problem(`Symbol keys are not allowed, got \`${String(symbols[0])}\``, value);
+    return new Problem(`Symbol keys are not allowed, got \`${String(symbols[0])}\``, value);
   }
   const keys = Object.keys(value);
   if (keys.length > walk.limits.maxKeys) {
-    return problem(
+    return new Problem(
       `Object has ${keys.length} keys, more than maxKeys (${walk.limits.maxKeys})`,
       value,
       'maxKeys',
     );
   }
   walk.bytes += CONTAINER_BYTES;
-  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> | undefined = walk.copy ? {} : undefined;
   for (const key of keys) {
     if (isForbiddenKey(key)) {
-      const found = problem(
+      const found = new Problem(
         `Key \`${key}\` is not allowed: \`__proto__\`, \`constructor\` and \`prototype\` could reach a prototype`,
         value,
       );
@@ -255,41 +379,52 @@ function visitPlain(value: object, depth: number, walk: Walk): Problem | undefin
       return found;
     }
     if (key.length > walk.limits.maxStringLength) {
-      return problem(
+      return new Problem(
         `Key of ${key.length} UTF-16 code units is longer than maxStringLength (${walk.limits.maxStringLength}): ${quote(key)}`,
         key,
         'maxStringLength',
       );
     }
     walk.bytes += PREFIX + UNIT * key.length;
+    // Read through the descriptor: a getter is never called, so what is checked is what is sent.
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    let found: Problem | undefined;
-    if (descriptor && !('value' in descriptor)) {
-      found = problem(`Accessor properties (getters and setters) are not allowed`, undefined);
+    let item: unknown;
+    if (descriptor === undefined) {
+      item = new Problem('The property disappeared while it was read', undefined);
+    } else if (!('value' in descriptor)) {
+      item = new Problem(ACCESSOR_MESSAGE, undefined);
     } else {
-      found = visitValue(record[key], depth + 1, walk);
+      item = visitValue(descriptor.value, depth + 1, walk);
     }
-    if (found) {
-      found.path.unshift(key);
-      return found;
+    if (item instanceof Problem) {
+      item.path.unshift(key);
+      return item;
     }
+    // `__proto__` was refused above, so this assignment cannot reach a prototype.
+    if (out) out[key] = item;
   }
-  return undefined;
+  return out ?? value;
 }
 
-/** Walks `value` once and returns the first rule it breaks, or `undefined` when it is a ValueSet. */
-function findProblem(value: unknown, limits: ValueSetLimits): Problem | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return problem(
-      `A ValueSet must be a plain object, got ${Array.isArray(value) ? 'an array' : describe(value)}`,
-      value,
-    );
+/** Walks `value` once; returns the first rule it breaks, or the value (its copy with `copy`). */
+function walkValueSet(value: unknown, limits: ValueSetLimits, copy: boolean): unknown {
+  const walk: Walk = { bytes: 0, limits, copy };
+  if (typeof value === 'object' && value !== null && !isProxy(value)) {
+    let proto: unknown;
+    try {
+      proto = Array.isArray(value) ? Array.prototype : Object.getPrototypeOf(value);
+    } catch {
+      // a trap threw: the walk reports it
+      return visitObject(value, 1, walk);
+    }
+    if (proto === Object.prototype || proto === null) return visitPlain(value, 1, walk);
+  } else if (typeof value === 'object' && value !== null) {
+    return visitObject(value, 1, walk);
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    return problem(`A ValueSet must be a plain object, got ${describe(value)}`, value);
-  }
-  return visitPlain(value, 1, { bytes: 0, limits });
+  return new Problem(
+    `A ValueSet must be a plain object, got ${Array.isArray(value) ? 'an array' : describe(value)}`,
+    value,
+  );
 }
 
 function checkLimit(limits: Partial<ValueSetLimits>, name: LimitName, max: number): number {
@@ -320,22 +455,36 @@ export function resolveValueSetLimits(limits: Partial<ValueSetLimits> = {}): Val
   });
 }
 
+function issueOf(found: Problem, limits: ValueSetLimits) {
+  return {
+    code: 'custom' as const,
+    message: found.message,
+    path: found.path,
+    input: found.input,
+    params: found.limit === undefined ? {} : { limit: found.limit, maximum: limits[found.limit] },
+  };
+}
+
 function buildSchema(limits: ValueSetLimits): z.ZodType<ValueSet> {
   return z.custom<ValueSet>().check((payload) => {
-    const found = findProblem(payload.value, limits);
-    if (!found) return;
-    payload.issues.push({
-      code: 'custom',
-      message: found.message,
-      path: found.path,
-      input: found.input,
-      params: found.limit === undefined ? {} : { limit: found.limit, maximum: limits[found.limit] },
-    });
+    const found = walkValueSet(payload.value, limits, false);
+    if (found instanceof Problem) payload.issues.push(issueOf(found, limits));
   });
 }
 
 const defaultSchema = buildSchema(defaultValueSetLimits);
 const schemaCache = new WeakMap<object, z.ZodType<ValueSet>>();
+const limitsCache = new WeakMap<object, ValueSetLimits>();
+
+function resolvedLimits(limits: Partial<ValueSetLimits> | undefined): ValueSetLimits {
+  if (limits === undefined || limits === defaultValueSetLimits) return defaultValueSetLimits;
+  let resolved = limitsCache.get(limits);
+  if (!resolved) {
+    resolved = resolveValueSetLimits(limits);
+    limitsCache.set(limits, resolved);
+  }
+  return resolved;
+}
 
 /**
  * The zod schema of a ValueSet under `limits` (missing limits take their defaults). The schema is
@@ -412,4 +561,28 @@ export function parseValueSet(value: unknown, limits?: Partial<ValueSetLimits>):
  */
 export function isValueSet(value: unknown, limits?: Partial<ValueSetLimits>): value is ValueSet {
   return valueSetSchema(limits).safeParse(value).success;
+}
+
+/**
+ * Checks `value` like {@link parseValueSet} and returns a plain-data copy of it, made while it was
+ * checked: what is sent is exactly what was checked, whatever the original does afterwards. Every
+ * property is read once, through its descriptor, so no getter ever runs; Proxies are refused where
+ * the platform can tell them (Node), and elsewhere only their data is copied. This is what both
+ * `sendMessageTo…` methods send.
+ *
+ * @throws ValueSetError naming the path, like {@link parseValueSet}.
+ * @example
+ * ```ts
+ * const track = { title: 'a', tags: ['x'] };
+ * const sent = copyValueSet(track); // { title: 'a', tags: ['x'] }, not the same object
+ * track.tags.push(1n as never);     // the copy is unaffected
+ * ```
+ */
+export function copyValueSet(value: unknown, limits?: Partial<ValueSetLimits>): ValueSet {
+  const resolved = resolvedLimits(limits);
+  const result = walkValueSet(value, resolved, true);
+  if (result instanceof Problem) {
+    throw valueSetErrorFrom(new z.ZodError([issueOf(result, resolved)]));
+  }
+  return result as ValueSet;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelCore } from '../../src/actors/channel/core.ts';
 import type { TransportEndpoint } from '../../src/adapters/transport/types.ts';
+import { ValueSetError } from '../../src/errors.ts';
 
 /** Two endpoints wired back to back; `posts` records what crossed, one entry per postMessage. */
 function pair() {
@@ -79,5 +80,81 @@ describe('message batching (foreground side)', () => {
     expect(got).toEqual([{ n: 1 }, { n: 3 }]);
     expect(errors).toHaveLength(2); // the invalid item, then the gap it left
     expect(errors[0]).toMatch(/message/);
+  });
+});
+
+describe('a batched post that fails', () => {
+  it('never throws on a microtask: the bad message becomes a ValueSetError, the others go in order without a gap', async () => {
+    const { posts, a, b } = pair();
+    const sendErrors: Error[] = [];
+    const protocolErrors: string[] = [];
+    const sender = new ChannelCore(a, {
+      batchMessages: true,
+      onSendError: (error) => sendErrors.push(error),
+    });
+    const receiver = new ChannelCore(b, { onProtocolError: (e) => protocolErrors.push(e.message) });
+    const got: unknown[] = [];
+    receiver.on('message', (e) => got.push(e.data.n));
+    receiver.on('control', (e) => got.push(e.command.type));
+    sender.send({ kind: 'message', data: { n: 1 } });
+    // Past the check (a relay draft is not a user ValueSet), so only the post can refuse it.
+    sender.send({ kind: 'message', data: { n: 2, f: new Proxy({}, {}) } as never });
+    sender.send({ kind: 'message', data: { n: 3 } });
+    sender.send({ kind: 'message', data: { n: 4 } });
+    await Promise.resolve();
+    sender.send({ kind: 'control', command: { type: 'shutdown' } });
+    await settle();
+    expect(got).toEqual([1, 3, 4, 'shutdown']);
+    expect(sendErrors).toHaveLength(1);
+    expect(sendErrors[0]).toBeInstanceOf(ValueSetError);
+    expect(sendErrors[0]?.message).toMatch(/Message 2 could not be sent and was dropped/);
+    expect(protocolErrors).toEqual([]);
+    expect(sender.lastSentSeq).toBe(4);
+    expect(receiver.lastReceivedSeq).toBe(4);
+    expect(posts).toHaveLength(4);
+  });
+
+  it('without a handler it is a warning, not an uncaught error', async () => {
+    const { a } = pair();
+    const sender = new ChannelCore(a, { batchMessages: true });
+    const warned: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warned.push(message);
+    try {
+      sender.send({ kind: 'message', data: { f: new Proxy({}, {}) } as never });
+      await settle();
+    } finally {
+      console.warn = warn;
+    }
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/could not be sent/);
+  });
+});
+
+describe('a direct post that fails', () => {
+  it('throws a ValueSetError to the sender at once and uses no sequence number', () => {
+    let fail = true;
+    const posted: unknown[] = [];
+    const endpoint: TransportEndpoint = {
+      postMessage(message) {
+        if (fail) throw new DOMException('could not be cloned', 'DataCloneError');
+        posted.push(message);
+      },
+      onMessage: () => () => {},
+    };
+    const sender = new ChannelCore(endpoint, {});
+    const error = (() => {
+      try {
+        sender.send({ kind: 'message', data: { n: 1 } });
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValueSetError);
+    expect((error as Error).message).toMatch(/Message 1 could not be sent[\s\S]*DataCloneError/);
+    expect(sender.lastSentSeq).toBe(0);
+    fail = false;
+    expect(sender.send({ kind: 'message', data: { n: 2 } })).toBe(1);
+    expect(posted).toHaveLength(1);
   });
 });

@@ -1,13 +1,16 @@
 import { Emitter } from '../../emitter.js';
 import { ForegroundUnavailableError } from '../../errors.js';
-import { parseValueSet, type ValueSet } from '../../valueSet.js';
+import { copyValueSet, type ValueSet, type ValueSetLike } from '../../valueSet.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import type { MediaPlayer } from '../task/mediaPlayer.js';
 
-/** The argument of `messageReceivedFromForeground` / `messageReceivedFromBackground`. */
-export interface MediaPlayerDataReceivedEventArgs {
+/**
+ * The argument of `messageReceivedFromForeground` / `messageReceivedFromBackground`. `T` is the
+ * message type when a message set's `listener` parsed it (so `e.data.type` is a literal union).
+ */
+export interface MediaPlayerDataReceivedEventArgs<T = ValueSet> {
   /** The ValueSet, as a plain object: `e.data.type`. */
-  readonly data: ValueSet;
+  readonly data: T;
 }
 
 /** How the background view reaches the rest of the task host. */
@@ -38,6 +41,7 @@ export class BackgroundMediaPlayerTaskView {
   #ports: TaskViewPorts;
   #events = new Emitter<{ messageReceivedFromForeground: MediaPlayerDataReceivedEventArgs }>();
   #buffer: MessageBuffer<ValueSet>;
+  #draining = false;
 
   /** @internal */
   constructor(ports: TaskViewPorts) {
@@ -106,10 +110,14 @@ export class BackgroundMediaPlayerTaskView {
           }
         : listener,
     );
-    const waiting = this.#buffer.drain();
-    if (waiting.length > 0) {
+    if (this.#buffer.size > 0 && !this.#draining) {
+      // Until the held messages are out, newer ones queue behind them: order is kept.
+      this.#draining = true;
       queueMicrotask(() => {
-        for (const data of waiting) this.#events.emit(type, { data });
+        this.#draining = false;
+        // Nobody listens any more: they stay held for the next handler.
+        if (this.#events.listenerCount(type) === 0) return;
+        for (const data of this.#buffer.drain()) this.#events.emit(type, { data });
       });
     }
     return off;
@@ -117,15 +125,16 @@ export class BackgroundMediaPlayerTaskView {
 
   /**
    * Sends a ValueSet to the foreground. Throws `ValueSetError` (nothing sent) when it is not a
-   * valid ValueSet, and `ForegroundUnavailableError` when the foreground is not running.
+   * valid ValueSet, and `ForegroundUnavailableError` when the foreground is not running. What is
+   * sent is a copy made while checking; `interface` types are accepted (see `ValueSetLike`).
    *
    * @example
    * ```ts
    * bmp.sendMessageToForeground({ type: 'trackChanged', title: 'Intro' });
    * ```
    */
-  sendMessageToForeground(data: ValueSet): void {
-    const valid = parseValueSet(data);
+  sendMessageToForeground<T extends ValueSetLike<T>>(data: T): void {
+    const valid = copyValueSet(data);
     const state = this.#ports.foregroundState();
     if (state === 'terminated' || state === 'notRunning') {
       throw new ForegroundUnavailableError(state);
@@ -159,7 +168,7 @@ export class BackgroundMediaPlayerTaskView {
 
   /** @internal A message from the foreground arrived (already validated). */
   _deliver(data: ValueSet): void {
-    if (this.#events.listenerCount('messageReceivedFromForeground') > 0) {
+    if (this.#events.listenerCount('messageReceivedFromForeground') > 0 && !this.#draining) {
       this.#events.emit('messageReceivedFromForeground', { data });
       return;
     }

@@ -14,6 +14,7 @@ import { type PlayerSnapshot, sameSnapshotIgnoringPosition } from '../task/playe
 import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
 import { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 import { isDefinedBackgroundTask } from './defineBackgroundTask.js';
+import { createTaskClock } from './taskClock.js';
 import { BackgroundTaskInstance } from './taskInstance.js';
 
 /** What the foreground tells a new task instance (structured-cloneable). */
@@ -60,7 +61,8 @@ async function createAudio(audio: TaskAudio, clock: Clock): Promise<AudioAdapter
 /** Things only the inline host can hand over (same thread, not cloned). */
 export interface TaskLocals {
   clock?: Clock;
-  audio?: AudioAdapter;
+  /** An audio adapter, or a factory given the task's own view of the clock. */
+  audio?: AudioAdapter | ((clock: Clock) => AudioAdapter);
 }
 
 /** The player events forwarded to the foreground, in the order the player raised them. */
@@ -85,19 +87,22 @@ export interface PlayerStub {
 /**
  * The background side of one task instance: builds the real MediaPlayer, its controls and the
  * background view, exposes the player stub, relays events and lifecycle notices, then imports
- * the user's task module and calls its `run` once.
+ * the user's task module and calls its `run` once. Resolves to the cleanup the inline host runs
+ * when the task ends, however it ends: the player, its timers and the channel stop.
  */
 export default async function taskMain(
   endpoint: TransportEndpoint,
   rawInit: unknown,
   context: TaskContext,
-): Promise<void> {
+): Promise<() => void> {
   const init = rawInit as TaskInit;
   const locals = ((context as { locals?: TaskLocals }).locals ?? {}) as TaskLocals;
-  const clock = locals.clock ?? systemClock;
+  // Every timer of the task (player, statecharts, virtual media) goes through this clock.
+  const clock = createTaskClock(locals.clock ?? systemClock, context.bind);
   // Everything that awaits happens before the channel opens: the endpoint holds what arrives
   // until then, while an open channel delivers at once to whoever listens.
-  const audio = locals.audio ?? (await createAudio(init.audio ?? { kind: 'virtual' }, clock));
+  const given = typeof locals.audio === 'function' ? locals.audio(clock) : locals.audio;
+  const audio = given ?? (await createAudio(init.audio ?? { kind: 'virtual' }, clock));
   const inspection = createTaskInspection({ enabled: init.inspect === true, host: context.kind });
   const channel = openTaskChannel(inspection.endpoint(endpoint), {
     onListenerError: (error) => context.fail(error),
@@ -106,6 +111,13 @@ export default async function taskMain(
   const player = inspection.within(() => new MediaPlayer({ clock, audio }));
   const controls = new SystemMediaTransportControls();
   player._attachControls(controls);
+  const cleanup = () => {
+    player.dispose();
+    clock.dispose();
+    channel.close();
+    // An adapter handed over may outlive this instance; its timers on `clock` are cleared above.
+    if (!given) audio.dispose?.();
+  };
 
   let foregroundState: TaskInit['foregroundState'] = init.foregroundState;
   let otherMediaPlaying = false;
@@ -241,7 +253,7 @@ export default async function taskMain(
     }
   } catch (error) {
     notice({ kind: 'lifecycle', notice: { type: 'taskError', error: serializeError(error) } });
-    return;
+    return cleanup;
   }
 
   const resumeOptions = definition.resumeOptions ?? null;
@@ -274,8 +286,9 @@ export default async function taskMain(
     inspection.within(() => definition.run(instance));
   } catch (error) {
     notice({ kind: 'lifecycle', notice: { type: 'taskError', error: serializeError(error) } });
-    return;
+    return cleanup;
   }
   notice({ kind: 'lifecycle', notice: { type: 'runReturned' } });
   sendSnapshot(true);
+  return cleanup;
 }

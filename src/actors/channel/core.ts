@@ -2,7 +2,7 @@ import type * as Comlink from 'comlink';
 import { z } from 'zod';
 import type { TransportEndpoint } from '../../adapters/transport/types.js';
 import { reportLater } from '../../adapters/transport/types.js';
-import { ProtocolError } from '../../errors.js';
+import { ProtocolError, ValueSetError } from '../../errors.js';
 import {
   EnvelopeSchema,
   PROTOCOL_VERSION,
@@ -32,6 +32,12 @@ export interface ChannelOptions {
    * whose thread stays responsive (the foreground): a queued message waits for the turn to end.
    */
   batchMessages?: boolean;
+  /**
+   * Called when a queued `message` could not be posted (the endpoint refused to copy it): it is
+   * dropped, the messages around it still go, in order and numbered without a gap. Default:
+   * `console.warn` of the message. Never thrown on a microtask.
+   */
+  onSendError?: (error: ValueSetError) => void;
 }
 
 type Listener = (envelope: RelayEnvelope) => void;
@@ -60,15 +66,19 @@ export class ChannelCore {
   #sentSeq = 0;
   #receivedSeq = 0;
   #closed = false;
-  #queue: unknown[] = [];
+  #queue: RelayEnvelope[] = [];
   readonly #flush = (): void => {
     if (this.#queue.length === 0) return;
     const items = this.#queue;
     this.#queue = [];
     if (this.#closed) return;
-    this.#endpoint.postMessage(
-      items.length === 1 ? items[0] : { v: PROTOCOL_VERSION, kind: 'batch', items },
-    );
+    try {
+      this.#endpoint.postMessage(
+        items.length === 1 ? items[0] : { v: PROTOCOL_VERSION, kind: 'batch', items },
+      );
+    } catch {
+      this.#postOneByOne(items);
+    }
   };
   /** Set when sending must fail (the other side is gone). */
   sendBlocker: (() => Error) | undefined;
@@ -94,6 +104,9 @@ export class ChannelCore {
   send(draft: RelayDraft): number {
     if (this.#closed) throw new ProtocolError('The channel is closed; nothing was sent');
     if (this.sendBlocker) throw this.sendBlocker();
+    const batched = this.#options.batchMessages === true && draft.kind === 'message';
+    // Queued messages go first and may be renumbered if one fails: number this one after them.
+    if (!batched) this.#flush();
     const envelope = { ...draft, v: PROTOCOL_VERSION, seq: this.#sentSeq + 1 };
     const checked = EnvelopeSchema.safeParse(envelope);
     if (!checked.success || checked.data.kind === 'rpc') {
@@ -105,15 +118,45 @@ export class ChannelCore {
         { cause: checked.success ? undefined : checked.error },
       );
     }
-    if (this.#options.batchMessages && envelope.kind === 'message') {
-      this.#queue.push(envelope);
+    if (batched) {
+      this.#queue.push(envelope as RelayEnvelope);
       if (this.#queue.length === 1) queueMicrotask(this.#flush);
+    } else if (envelope.kind === 'message') {
+      try {
+        this.#endpoint.postMessage(envelope);
+      } catch (error) {
+        throw unsendable(envelope.seq, error);
+      }
     } else {
-      this.#flush();
       this.#endpoint.postMessage(envelope);
     }
     this.#sentSeq = envelope.seq;
     return envelope.seq;
+  }
+
+  /** A batch could not be posted: posts its messages one by one, closing up the numbering. */
+  #postOneByOne(items: RelayEnvelope[]): void {
+    let dropped = 0;
+    for (const item of items) {
+      const renumbered = dropped === 0 ? item : { ...item, seq: item.seq - dropped };
+      try {
+        this.#endpoint.postMessage(renumbered);
+      } catch (error) {
+        dropped++;
+        const refused = unsendable(item.seq, error);
+        const report = this.#options.onSendError;
+        if (!report) {
+          console.warn(refused.message);
+          continue;
+        }
+        try {
+          report(refused);
+        } catch (thrown) {
+          reportLater(thrown);
+        }
+      }
+    }
+    this.#sentSeq -= dropped;
   }
 
   on<K extends RelayKind>(kind: K, listener: (envelope: RelayEnvelopeOf<K>) => void): () => void {
@@ -229,6 +272,14 @@ export class ChannelCore {
       }
     }
   }
+}
+
+function unsendable(seq: number, error: unknown): ValueSetError {
+  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new ValueSetError(
+    `Message ${seq} could not be sent and was dropped (\`${why}\`); the other messages still go, in order`,
+    { cause: error },
+  );
 }
 
 /** A `batch` envelope (see `BatchEnvelopeSchema`): its items are received one by one. */

@@ -15,7 +15,7 @@ import {
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaSystem.js';
 import { type LifecycleNotice, reviveError } from '../../protocol.js';
-import { parseValueSet, type ValueSet } from '../../valueSet.js';
+import { copyValueSet, type ValueSet } from '../../valueSet.js';
 import type { TaskAudio } from '../background/taskMain.js';
 import { createTaskInspectionRelay } from '../inspection/taskActors.js';
 import { MessageBuffer } from '../messageBuffer.js';
@@ -108,6 +108,7 @@ export class App {
   #replica: PlayerReplica;
   #proxy: MediaPlayerProxy;
   #inbox: MessageBuffer<ValueSet>;
+  #draining = false;
   #controlsState: SystemMediaTransportControlsState | null = null;
   #controlsEvents = new Emitter<{ stateChanged: SystemMediaTransportControlsState }>();
   #lastTaskState: string | null = null;
@@ -408,7 +409,7 @@ export class App {
         ? {
             locals: {
               clock,
-              ...(this.#system.inlineAudio ? { audio: this.#system.inlineAudio(clock) } : {}),
+              ...(this.#system.inlineAudio ? { audio: this.#system.inlineAudio } : {}),
             },
           }
         : {}),
@@ -518,7 +519,7 @@ export class App {
     const listening = this.backgroundMediaPlayer._events.listenerCount(
       'messageReceivedFromBackground',
     );
-    if (listening > 0 && this.#state === 'visible' && this.#inbox.size === 0) {
+    if (listening > 0 && this.#state === 'visible' && this.#inbox.size === 0 && !this.#draining) {
       this.backgroundMediaPlayer._events.emit('messageReceivedFromBackground', { data });
       return;
     }
@@ -534,10 +535,21 @@ export class App {
     if (this.#state !== 'visible' || events.listenerCount('messageReceivedFromBackground') === 0) {
       return;
     }
-    const waiting = this.#inbox.drain();
-    if (waiting.length === 0) return;
+    if (this.#inbox.size === 0 || this.#draining) return;
+    // Until the held messages are out, newer ones queue behind them: order is kept.
+    this.#draining = true;
     queueMicrotask(() => {
-      for (const data of waiting) events.emit('messageReceivedFromBackground', { data });
+      this.#draining = false;
+      // Suspended again, or nobody listens any more: they stay held for the next drain.
+      if (
+        this.#state !== 'visible' ||
+        events.listenerCount('messageReceivedFromBackground') === 0
+      ) {
+        return;
+      }
+      for (const data of this.#inbox.drain()) {
+        events.emit('messageReceivedFromBackground', { data });
+      }
     });
   }
 
@@ -545,7 +557,7 @@ export class App {
     if (this.#disposed)
       throw new SystemDisposedError(`sendMessageToBackground of app '${this.id}'`);
     this.#requireRunning('send a message from');
-    const valid = parseValueSet(data);
+    const valid = copyValueSet(data);
     const connection = this.#ensureTask();
     connection.send({ kind: 'message', data: valid as Record<string, unknown> });
   }

@@ -1,7 +1,7 @@
 import { Emitter } from '../../emitter.js';
 import type { TaskState } from '../../machines/backgroundTask.js';
 import type { CancellationReason, TerminationReason } from '../../machines/cancellationReasons.js';
-import type { ValueSet } from '../../valueSet.js';
+import type { ValueSet, ValueSetLike } from '../../valueSet.js';
 import type { MediaPlayerDataReceivedEventArgs } from '../background/backgroundMediaPlayer.js';
 import type { MediaPlayerProxy } from './playerProxy.js';
 
@@ -92,15 +92,17 @@ export class BackgroundMediaPlayer {
 
   /**
    * Sends a ValueSet to the task (starting it if needed). Throws `ValueSetError` synchronously,
-   * naming the path, when `data` is not a valid ValueSet; nothing is sent then.
+   * naming the path, when `data` is not a valid ValueSet; nothing is sent then. What is sent is a
+   * copy made while checking, so changing `data` afterwards changes nothing. `interface` types
+   * are accepted (see `ValueSetLike`).
    *
    * @example
    * ```ts
    * bmp.sendMessageToBackground({ type: 'skipNext' });
    * ```
    */
-  sendMessageToBackground(data: ValueSet): void {
-    this.#ports.send(data);
+  sendMessageToBackground<T extends ValueSetLike<T>>(data: T): void {
+    this.#ports.send(data as unknown as ValueSet);
   }
 
   /**

@@ -79,6 +79,7 @@ export class TaskConnection {
     } as Parameters<typeof createTaskHost>[0]);
     this.channel = openForegroundChannel<PlayerStub>(this.host, {
       onProtocolError: (error: Error) => handlers.protocolError(error),
+      onSendError: (error: Error) => handlers.protocolError(error),
       batchMessages: true,
     } as never);
     this.channel.on('lifecycle', (e) => handlers.notice(e.notice));

@@ -1,3 +1,4 @@
+import { createFaultScope, outsideFaultScopes } from '../../faults.js';
 import {
   createExitNotice,
   createQueuedEndpoint,
@@ -81,10 +82,15 @@ const toError = (value: unknown): Error =>
 /**
  * Hosts a task in the foreground's own thread (the single-process model): the task talks over
  * an in-memory {@link createEndpointPair}, so the foreground code is the same as for the other
- * hosts. There is no memory limit and no way to stop a busy loop. The task ends with `crashed`
- * when its main throws (or rejects) or a task-side message listener throws, with `exited` on
- * {@link TaskContext.exit}, and with `terminated` on {@link TaskHost.terminate}; a cleanup
- * function returned by main runs then.
+ * hosts. There is no memory limit and no way to stop a busy loop.
+ *
+ * The task's code runs in a fault scope of its own (see `createFaultScope`): a throw in a
+ * task-side message listener or in a callback wrapped with {@link TaskContext.bind}, an error a
+ * task-side emitter reports, and (in Node) an uncaught error or unhandled rejection in any async
+ * continuation of the task end the task as `crashed`, never the foreground. It also ends as
+ * `crashed` when its main throws (or rejects), with `exited` on {@link TaskContext.exit}, and with
+ * `terminated` on {@link TaskHost.terminate}; however it ends, the cleanup function returned by
+ * main runs then, and later faults of its leftovers are dropped.
  *
  * @example
  * ```ts
@@ -98,44 +104,62 @@ export function createInlineHost(options: HostOptions): TaskHost {
   const exit = createExitNotice();
   let cleanup: (() => void) | undefined;
 
-  const end = (info: ExitInfo) => {
-    if (!exit.fire(info)) return;
-    pair.close();
-    runCleanup();
-  };
+  // Everything the foreground sees of the end runs outside the task's scope.
+  const end = (info: ExitInfo) =>
+    outsideFaultScopes(() => {
+      if (!exit.fire(info)) return;
+      pair.close();
+      runCleanup();
+      scope.close();
+    });
   const runCleanup = () => {
     const fn = cleanup;
     cleanup = undefined;
     if (!fn) return;
     try {
-      fn();
+      scope.run(fn);
     } catch (error) {
       reportLater(error);
     }
   };
   const crash = (error: unknown) => end({ reason: 'crashed', error: toError(error) });
+  const later = (fn: () => void) => queueMicrotask(() => outsideFaultScopes(fn));
+  const scope = createFaultScope((error) => later(() => crash(error)));
   const pair = createEndpointPair({
-    onListenerError: (side, error) => (side === 'b' ? crash(error) : reportLater(error)),
+    onListenerError: (side, error) =>
+      side === 'b' ? crash(error) : outsideFaultScopes(() => reportLater(error)),
   });
+  // The task's listeners run as task code; the foreground's never do, even when the task posted.
+  const taskEndpoint: TransportEndpoint = {
+    postMessage: (message) => pair.b.postMessage(message),
+    onMessage: (listener) => pair.b.onMessage((m) => scope.run(() => listener(m))),
+  };
+  const foregroundEndpoint: TransportEndpoint = {
+    postMessage: (message) => pair.a.postMessage(message),
+    onMessage: (listener) => pair.a.onMessage((m) => outsideFaultScopes(() => listener(m))),
+  };
   const context: TaskContext = {
     kind: 'inline',
     ...(options.locals === undefined ? {} : { locals: options.locals }),
     // Queued behind the deliveries already in flight, so messages posted before exit arrive.
-    exit: (code = 0) => queueMicrotask(() => end({ reason: 'exited', code })),
-    fail: (error) => queueMicrotask(() => crash(error)),
+    exit: (code = 0) => later(() => end({ reason: 'exited', code })),
+    fail: (error) => later(() => crash(error)),
+    bind: (fn) => scope.wrap(fn),
   };
 
-  loadTaskMain(main)
-    .then((taskMain) => (exit.info ? undefined : taskMain(pair.b, init, context)))
-    .then((result) => {
-      if (typeof result !== 'function') return;
-      cleanup = result as () => void;
-      if (exit.info) runCleanup();
-    }, crash);
+  scope.run(() =>
+    loadTaskMain(main)
+      .then((taskMain) => (exit.info ? undefined : taskMain(taskEndpoint, init, context)))
+      .then((result) => {
+        if (typeof result !== 'function') return;
+        cleanup = result as () => void;
+        if (exit.info) runCleanup();
+      }, crash),
+  );
 
   return {
     kind: 'inline',
-    endpoint: pair.a,
+    endpoint: foregroundEndpoint,
     onExit: (listener) => exit.on(listener),
     get exitInfo() {
       return exit.info;

@@ -12,6 +12,8 @@
  * @packageDocumentation
  */
 
+import { reportFault } from '../../faults.js';
+
 /**
  * One side of a message pipe. Messages are structured-clonable values, delivered in order,
  * asynchronously, as copies (never aliased). A message that arrives before the first listener
@@ -100,6 +102,13 @@ export interface TaskContext {
   exit(code?: number): void;
   /** Ends this task instance as crashed with `error` (what an uncaught error does). */
   fail(error: unknown): void;
+  /**
+   * Inline host: wraps a callback that code outside the task may call (a timer of a clock shared
+   * with the foreground) so that it runs as the task's code and a throw ends the task as crashed
+   * instead of reaching the caller; once the task ended it does nothing. Other hosts leave it
+   * out: there a throw already ends only the task.
+   */
+  bind?<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
 }
 
 /**
@@ -157,7 +166,8 @@ export interface ExitNotice {
 }
 
 /**
- * Rethrows on a later macrotask, so a listener's error is reported, never swallowed.
+ * Rethrows on a later macrotask, so a listener's error is reported, never swallowed; raised by
+ * the code of an inline task, it ends that task instead (see `reportFault`).
  *
  * @example
  * ```ts
@@ -165,9 +175,7 @@ export interface ExitNotice {
  * ```
  */
 export function reportLater(error: unknown): void {
-  setTimeout(() => {
-    throw error;
-  }, 0);
+  reportFault(error);
 }
 
 /**

@@ -1,0 +1,212 @@
+/**
+ * Fault scopes: where an error raised by code of an in-process (inline) task goes. The code of
+ * such a task runs inside its scope; an error reported while it runs, thrown by a callback the
+ * scope wrapped, or (in Node) left uncaught or unhandled in any async continuation of the task
+ * ends that task instead of the process.
+ *
+ * Attribution follows the async context: Node's `AsyncLocalStorage` where it exists; elsewhere
+ * only code running synchronously inside {@link FaultScope.run} is attributed.
+ *
+ * @packageDocumentation
+ */
+
+/** A scope for the code of one task; see {@link createFaultScope}. */
+export interface FaultScope {
+  /** Runs `fn` inside the scope: its faults, and those of its async continuations, are the task's. */
+  run<T>(fn: () => T): T;
+  /**
+   * Wraps a callback the task hands to someone else (a shared clock's timer): it runs inside the
+   * scope, and a throw is the task's fault instead of the caller's. After {@link close} it does
+   * nothing.
+   */
+  wrap<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+  /** Reports `error` as this task's fault (once the scope is closed, it is dropped). */
+  fault(error: unknown): void;
+  /** The task is gone: later faults of its leftovers are dropped, never rethrown. */
+  close(): void;
+  readonly closed: boolean;
+}
+
+interface ScopeState {
+  closed: boolean;
+  onFault: (error: unknown) => void;
+}
+
+interface AsyncStore<T> {
+  getStore(): T | undefined;
+  run<R>(store: T, fn: () => R): R;
+  exit<R>(fn: () => R): R;
+}
+
+type NodeProcess = {
+  getBuiltinModule?: (id: string) => unknown;
+  on?: (event: string, listener: (...args: any[]) => void) => unknown;
+  listenerCount?: (event: string) => number;
+  execArgv?: string[];
+  env?: Record<string, string | undefined>;
+  exit?: (code: number) => never;
+  exitCode?: number | string | undefined;
+};
+
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+
+const storage: AsyncStore<ScopeState> | undefined = (() => {
+  try {
+    const hooks = nodeProcess?.getBuiltinModule?.('node:async_hooks') as
+      | { AsyncLocalStorage?: new () => AsyncStore<ScopeState> }
+      | undefined;
+    return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Without AsyncLocalStorage: the scope running synchronously right now. */
+let syncCurrent: ScopeState | undefined;
+
+function current(): ScopeState | undefined {
+  return storage ? storage.getStore() : syncCurrent;
+}
+
+function runIn<T>(state: ScopeState | undefined, fn: () => T): T {
+  if (storage) return state ? storage.run(state, fn) : storage.exit(fn);
+  const previous = syncCurrent;
+  syncCurrent = state;
+  try {
+    return fn();
+  } finally {
+    syncCurrent = previous;
+  }
+}
+
+function deliver(state: ScopeState, error: unknown): void {
+  if (state.closed) return;
+  state.onFault(error);
+}
+
+/**
+ * Reports an error that nobody above can handle: to the fault scope it was raised in (its task
+ * ends), else by rethrowing it on a later macrotask, as an uncaught error.
+ *
+ * @example
+ * ```ts
+ * try { listener(payload); } catch (error) { reportFault(error); }
+ * ```
+ */
+export function reportFault(error: unknown): void {
+  const state = current();
+  if (state) {
+    deliver(state, error);
+    return;
+  }
+  setTimeout(() => {
+    throw error;
+  }, 0);
+}
+
+/**
+ * Runs `fn` outside every fault scope: the foreground's own code, called from a task's
+ * continuation (a message the task posted), keeps its own faults.
+ *
+ * @example
+ * ```ts
+ * endpoint.onMessage((m) => outsideFaultScopes(() => listener(m)));
+ * ```
+ */
+export function outsideFaultScopes<T>(fn: () => T): T {
+  return runIn(undefined, fn);
+}
+
+/**
+ * Creates the fault scope of one task: `onFault` receives each of its faults (on the tick they
+ * happen; defer heavy work yourself). In Node this also installs, once per process, the
+ * `uncaughtException` and `unhandledRejection` listeners that attribute errors to the scope of the
+ * async context they were raised in; errors of no scope keep Node's default outcome.
+ *
+ * @example
+ * ```ts
+ * const scope = createFaultScope((error) => endTask(error));
+ * scope.run(() => startTask());
+ * ```
+ */
+export function createFaultScope(onFault: (error: unknown) => void): FaultScope {
+  installProcessListeners();
+  const state: ScopeState = { closed: false, onFault };
+  return {
+    run: (fn) => runIn(state, fn),
+    wrap(fn) {
+      return (...args) => {
+        if (state.closed) return;
+        try {
+          runIn(state, () => fn(...args));
+        } catch (error) {
+          deliver(state, error);
+        }
+      };
+    },
+    fault: (error) => deliver(state, error),
+    close() {
+      state.closed = true;
+    },
+    get closed() {
+      return state.closed;
+    },
+  };
+}
+
+let installed = false;
+
+/** The `--unhandled-rejections` mode the process runs with (Node's default is `throw`). */
+function rejectionMode(): string {
+  const flags = [
+    ...(nodeProcess?.execArgv ?? []),
+    ...(nodeProcess?.env?.NODE_OPTIONS ?? '').split(/\s+/),
+  ];
+  for (const flag of flags) {
+    const match = /^--unhandled-rejections=(.+)$/.exec(flag);
+    if (match?.[1]) return match[1];
+  }
+  return 'throw';
+}
+
+/** What Node does with an uncaught error when nobody listens: print it, exit with code 1. */
+function crashLikeNode(error: unknown): void {
+  console.error(error instanceof Error ? (error.stack ?? String(error)) : error);
+  nodeProcess?.exit?.(1);
+}
+
+function installProcessListeners(): void {
+  if (installed || !storage || typeof nodeProcess?.on !== 'function') return;
+  installed = true;
+  const alone = (event: string) => (nodeProcess.listenerCount?.(event) ?? 0) <= 1;
+  nodeProcess.on('uncaughtException', (error: unknown) => {
+    const state = storage.getStore();
+    if (state) {
+      deliver(state, error);
+      return;
+    }
+    if (alone('uncaughtException')) crashLikeNode(error);
+  });
+  nodeProcess.on('unhandledRejection', (reason: unknown) => {
+    const state = storage.getStore();
+    if (state) {
+      deliver(state, reason);
+      return;
+    }
+    if (!alone('unhandledRejection')) return;
+    // Nobody else listens: do what Node would have done without this listener.
+    switch (rejectionMode()) {
+      case 'none':
+        return;
+      case 'warn':
+        console.warn('Unhandled promise rejection:', reason);
+        return;
+      case 'warn-with-error-code':
+        console.warn('Unhandled promise rejection:', reason);
+        nodeProcess.exitCode = 1;
+        return;
+      default:
+        crashLikeNode(reason);
+    }
+  });
+}
