@@ -47,7 +47,6 @@ export {
 export { type DeviceFamily, deviceFamilies } from './machines/deviceFamilies.js';
 export type { MediaPlayerState } from './machines/mediaPlayer.js';
 export type { LiveTask } from './machines/mediaSystem.js';
-export { type PlaybackCheckpoint, parsePlaybackCheckpoint } from './protocol.js';
 export {
   type AnyMessageSet,
   type DefineMessagesOptions,
@@ -59,6 +58,7 @@ export {
   type MessageSet,
   type MessageTypeOf,
 } from './messages.js';
+export { type PlaybackCheckpoint, parsePlaybackCheckpoint } from './protocol.js';
 export {
   copyValueSet,
   defaultValueSetLimits,
