@@ -5,6 +5,7 @@ import {
   TaskUnavailableError,
   VirtualClock,
 } from 'backbeat';
+import { createVirtualControls } from 'backbeat/controls/virtual';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hosts, nextMessage, recordStates, taskState, taskUrl, tick } from './helpers.ts';
 
@@ -30,6 +31,22 @@ function settled(bmp: BackgroundMediaPlayer, ms: number): Promise<string> {
   });
 }
 
+/**
+ * Controls that tell when a task announced its controls state: its runtime is up and its
+ * channel open, whether or not its module has loaded.
+ */
+function announcedControls() {
+  const controls = createVirtualControls();
+  const attach = controls.attach.bind(controls);
+  const announced = new Promise<void>((resolve) => {
+    controls.attach = (target) => {
+      attach(target);
+      resolve();
+    };
+  });
+  return Object.assign(controls, { announced });
+}
+
 describe.each(hosts)('start-up on the %s host', (host) => {
   it('a task whose module takes 4 s to load runs under startTimeoutMs 20 000', async () => {
     // The real watchdog clock and its default beat: the slow load must not look like a hang.
@@ -46,6 +63,29 @@ describe.each(hosts)('start-up on the %s host', (host) => {
     expect(states).toEqual(['starting', 'running', 'alive']);
     await expect(player.play()).resolves.toBeUndefined();
   }, 40_000);
+
+  it('a module that never finishes loading is ended by startTimeoutMs; calls made meanwhile reject', async () => {
+    const clock = new VirtualClock();
+    const controls = announcedControls();
+    system = createMediaSystem({ clock, startTimeoutMs: 20_000, controlsAdapters: [controls] });
+    const app = system.launchApp({ id: 'a', task: taskUrl('neverLoads'), host });
+    const bmp = app.backgroundMediaPlayer;
+    const states = recordStates(bmp);
+    const player = bmp.current;
+    // The task's runtime is up (it announced its controls) while its module is still loading.
+    await controls.announced;
+    let answered = false;
+    const call = player.setVolume(0.5).then(() => {
+      answered = true;
+    });
+    const terminated = taskState(bmp, 'terminated', 20_000);
+    await clock.advanceAsync(19_999);
+    expect(answered).toBe(false);
+    expect(states).toEqual(['starting']);
+    await clock.advanceAsync(1);
+    expect((await terminated).reason).toBe('startTimeout');
+    await expect(call).rejects.toBeInstanceOf(TaskUnavailableError);
+  });
 
   it('calls made while starting reject with TaskUnavailableError when run throws', async () => {
     system = createMediaSystem();
