@@ -72,12 +72,12 @@ describe.each(hosts)('start-up on the %s host', (host) => {
     const bmp = app.backgroundMediaPlayer;
     const states = recordStates(bmp);
     const player = bmp.current;
-    // The task's runtime is up (it announced its controls) while its module is still loading.
-    await controls.announced;
     let answered = false;
     const call = player.setVolume(0.5).then(() => {
       answered = true;
     });
+    // The task's runtime is up (it announced its controls) while its module is still loading.
+    await controls.announced;
     const terminated = taskState(bmp, 'terminated', 20_000);
     await clock.advanceAsync(19_999);
     expect(answered).toBe(false);
