@@ -155,6 +155,10 @@ export function openForegroundChannel<T>(
     unavailable = new TaskUnavailableError(reason);
     core.sendBlocker = () => new TaskUnavailableError(reason, 'message');
     gate.close(() => new TaskUnavailableError(reason));
+    // Comlink's FinalizationRegistry holds this endpoint (and through it the whole channel)
+    // for as long as the proxy is registered; the endpoint reaches the proxy, so it would never
+    // be collected. Release it explicitly: nothing calls through it any more.
+    inner[Comlink.releaseProxy]();
   };
 
   // RELEASE would detach the task's Comlink side for good: answer it here, never send it.
@@ -168,7 +172,7 @@ export function openForegroundChannel<T>(
       core.rpcEndpoint.postMessage(msg, transfer);
     },
   };
-  // Kept for the channel's lifetime, so Comlink's proxy count never falls to zero.
+  // Kept until the channel shuts, so Comlink's proxy count never falls to zero before that.
   const inner = Comlink.wrap<T>(rpcEndpoint);
   const remote = guardRemote(inner, gate);
   host.onExit((info) => shut(describeExit(info)));

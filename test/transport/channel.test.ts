@@ -1,3 +1,5 @@
+import * as v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { CallGate } from '../../src/actors/channel/callGate.ts';
@@ -179,6 +181,63 @@ describe('calls', () => {
     const call = channel.remote.add(1, 2);
     await expect(call).rejects.toThrow(TaskUnavailableError);
     expect(channel.unavailable?.reason).toBe('exited: code 0');
+  });
+});
+
+/** The engine's `gc()`, exposed for this test file only. */
+function exposedGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+describe('a channel that shut', () => {
+  const api = {
+    n: 1,
+    add: (a: number, b: number) => a + b,
+    nested: { twice: (x: number) => 2 * x },
+  };
+  /** How the proxy reaches into `nested` (Comlink's types only see a property read there). */
+  type Deep = { n: number; nested: { twice(x: number): Promise<number> } };
+  const deep = (remote: unknown) => remote as Deep;
+
+  /** Opens, uses and shuts a channel; returns only a weak reference to its proxy. */
+  async function usedAndShut(): Promise<WeakRef<object>> {
+    const { channel, exit } = joined(api);
+    expect(await channel.remote.add(1, 2)).toBe(3);
+    expect(await deep(channel.remote).nested.twice(4)).toBe(8);
+    const ref = new WeakRef(channel.remote as object);
+    exit.fire({ reason: 'exited', code: 0 });
+    // Not through expect(…).rejects, which keeps what it was given for the rest of the test.
+    const error = await channel.remote.add(1, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskUnavailableError);
+    return ref;
+  }
+
+  it('is not kept alive by Comlink once its host exited (its proxy is released)', async () => {
+    const gc = exposedGc();
+    const ref = await usedAndShut();
+    // Finalization callbacks run on later turns: collect, let them run, collect again. Only
+    // look at the reference at the end: deref() keeps its target alive for the current turn.
+    for (let round = 0; round < 10; round++) {
+      gc();
+      await tick();
+    }
+    expect(ref.deref()).toBeUndefined();
+  });
+
+  it('keeps refusing with TaskUnavailableError at any depth after the release', async () => {
+    const { channel, exit } = joined(api);
+    expect(await deep(channel.remote).nested.twice(2)).toBe(4);
+    exit.fire({ reason: 'crashed', error: new RangeError('gone') });
+    const remote = deep(channel.remote);
+    await expect(remote.nested.twice(1)).rejects.toBeInstanceOf(TaskUnavailableError);
+    await expect(Promise.resolve(remote.nested)).rejects.toBeInstanceOf(TaskUnavailableError);
+    expect(() => {
+      remote.n = 2;
+    }).toThrow(TaskUnavailableError);
+    await expect(channel.call((r) => r.add(1, 1))).rejects.toMatchObject({
+      reason: 'crashed: RangeError: gone',
+    });
   });
 });
 

@@ -239,7 +239,15 @@ export default async function taskMain(
     controlsState: () => controls.getState(),
     deliverControls: (request) => controls.deliver(request as never),
   };
-  channel.expose(stub);
+  // Calls that arrive while the module loads and `run` executes are served once `run` has
+  // returned; if it never does (the module fails, `run` throws), they are never answered and the
+  // foreground, which ends a failed task, rejects them as unavailable.
+  let runReturned = false;
+  let markRunReturned: () => void = () => {};
+  const afterRun = new Promise<void>((resolve) => {
+    markRunReturned = resolve;
+  });
+  channel.expose(servedAfter(stub, () => runReturned, afterRun));
   channel.send({ kind: 'event', name: 'controls.stateChanged', payload: controls.getState() });
 
   let definition: unknown;
@@ -289,6 +297,17 @@ export default async function taskMain(
     return cleanup;
   }
   notice({ kind: 'lifecycle', notice: { type: 'runReturned' } });
+  runReturned = true;
+  markRunReturned();
   sendSnapshot(true);
   return cleanup;
+}
+
+/** `stub` with every method held until `ready()` is true, that is until `whenReady` settles. */
+function servedAfter(stub: PlayerStub, ready: () => boolean, whenReady: Promise<void>) {
+  const served: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const [name, method] of Object.entries(stub) as [string, (...a: unknown[]) => unknown][]) {
+    served[name] = (...args) => (ready() ? method(...args) : whenReady.then(() => method(...args)));
+  }
+  return served as unknown as PlayerStub;
 }

@@ -90,10 +90,14 @@ const unsupported = (what: string) =>
  * ```
  */
 export function guardRemote<T>(inner: Comlink.Remote<T>, gate: CallGate): Comlink.Remote<T> {
-  return guard(inner, gate, true) as Comlink.Remote<T>;
+  return guard(() => inner, gate, true) as Comlink.Remote<T>;
 }
 
-function guard(inner: any, gate: CallGate, root: boolean): unknown {
+/**
+ * `resolve` walks to the Comlink proxy only when a call really starts (the gate is open), so
+ * nothing touches the Comlink side once the gate is closed and that side has been released.
+ */
+function guard(resolve: () => any, gate: CallGate, root: boolean): unknown {
   // A plain function target: callable and constructible, as the traps below need.
   // biome-ignore lint/complexity/useArrowFunction: arrow functions cannot be constructed
   return new Proxy(function () {}, {
@@ -102,22 +106,22 @@ function guard(inner: any, gate: CallGate, root: boolean): unknown {
       if (prop === Comlink.createEndpoint) throw unsupported('createEndpoint');
       if (prop === 'then') {
         if (root) return undefined;
-        const read = gate.run(() => inner as PromiseLike<unknown>);
+        const read = gate.run(() => resolve() as PromiseLike<unknown>);
         return read.then.bind(read);
       }
       if (typeof prop === 'symbol') return undefined;
-      return guard(inner[prop], gate, false);
+      return guard(() => resolve()[prop], gate, false);
     },
     set(_target, prop, value) {
       gate.assertOpen();
-      inner[prop] = value;
+      resolve()[prop] = value;
       return true;
     },
     apply(_target, _this, args) {
-      return gate.run(() => inner(...args));
+      return gate.run(() => resolve()(...args));
     },
     construct(_target, args) {
-      return gate.run(() => new inner(...args)) as object;
+      return gate.run(() => new (resolve())(...args)) as object;
     },
   });
 }

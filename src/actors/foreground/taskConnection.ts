@@ -55,7 +55,8 @@ function exitToReason(info: ExitInfo, requested: TerminationReason | 'completed'
 
 /**
  * The foreground's link to one task instance: the host (worker, process or inline), the
- * channel over it (calls that never hang, the relay) and the heartbeat watchdog.
+ * channel over it (calls that never hang, the relay) and the heartbeat watchdog, which starts
+ * once the task has entered `run`.
  */
 export class TaskConnection {
   readonly instanceId: string;
@@ -82,7 +83,14 @@ export class TaskConnection {
       onSendError: (error: Error) => handlers.protocolError(error),
       batchMessages: true,
     } as never);
-    this.channel.on('lifecycle', (e) => handlers.notice(e.notice));
+    this.channel.on('lifecycle', (e) => {
+      // The heartbeat guards a running task: before `run` the module may still be loading
+      // (bounded by the start timeout), and a slow load must not look like a hung task.
+      if (e.notice.type === 'runEntered' && this.#watchdog?.state === 'idle') {
+        this.#watchdog.start();
+      }
+      handlers.notice(e.notice);
+    });
     this.channel.on('event', (e) => {
       if (e.snapshot) handlers.snapshot(e.snapshot, e.seq);
       handlers.event(e.name, e.payload, e.seq);
@@ -115,7 +123,6 @@ export class TaskConnection {
           void this.terminate('unresponsive');
         },
       });
-      this.#watchdog.start();
     }
   }
 
