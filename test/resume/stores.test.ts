@@ -169,13 +169,15 @@ describe('the JSON file store', () => {
     tell(app, { type: 'appState', values: { shelf: 'jazz' } });
     tell(app, { type: 'checkpoint' });
     await first.waitFor(() => spy.saved.at(-1)?.reason === 'requested');
-    // dispose() resolves once the store has written every checkpoint it received.
+    // dispose() cancels the task first (its canceled handler records why in the app state) and
+    // resolves once the store has written every checkpoint it received.
     await first.dispose();
     const saved = JSON.parse(await readFile(path, 'utf8')).entries.music;
     expect(saved).toMatchObject({
+      reason: 'canceled',
       currentItemIndex: 1,
       position: 12_345,
-      appState: { shelf: 'jazz' },
+      appState: { canceledBy: 'abort' },
     });
 
     const second = createTestSystem({ stateStore: createJsonFileStateStore({ path }) });
@@ -184,7 +186,7 @@ describe('the JSON file store', () => {
       const two = follow(second, again);
       expect(await two.message('ready')).toMatchObject({
         restored: true,
-        appState: { shelf: 'jazz' },
+        appState: { canceledBy: 'abort' },
       });
       const opened = await two.message('opened');
       expect(opened).toMatchObject({ index: 1, title: 'Track 2' });

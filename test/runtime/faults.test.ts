@@ -109,12 +109,12 @@ describe.each(['worker', 'process', 'inline'] as const)(
       const player = bmp.current;
       await nextMessage(bmp, (d) => d.type === 'ready', 20_000);
       if (host !== 'inline') bmp.sendMessageToBackground({ type: 'busy', ms: 300 });
-      const calls = [player.setVolume(0.2), player.play()];
+      const calls = Promise.allSettled([player.setVolume(0.2), player.play()]);
       const disposing = system.dispose();
       system = undefined;
       await disposing;
       // The task was cancelled first, so it may have answered the calls before it ended.
-      for (const r of await Promise.allSettled(calls)) {
+      for (const r of await calls) {
         if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TaskUnavailableError);
       }
       await expect(player.play()).rejects.toBeInstanceOf(SystemDisposedError);

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { PlaybackCheckpoint } from '../../protocol.js';
 import { parseValueSet, type ValueSet } from '../../valueSet.js';
-import type { MediaPlayer } from './mediaPlayer.js';
+import type { MediaPlayer, MediaPlayerEventMap } from './mediaPlayer.js';
 import {
   isMediaPlaybackItem,
   isMediaSource,
@@ -77,18 +77,22 @@ export class PlaybackCheckpointer {
   constructor(options: CheckpointerOptions) {
     this.#options = options;
     const { player } = options;
+    // Observed as raised, not as the task's listeners get them (after the call that caused
+    // them): a checkpoint leaves with the change, before anything the task sends next.
     this.#off.push(
-      player.on('currentStateChanged', ({ state }) => {
-        if (state === 'playing') this.#arm();
-        else this.#disarm();
-        if (state === 'paused') this.take('paused');
-      }),
-      player.on('snapshotChanged', (snapshot) => {
-        const item = snapshot.currentItem;
-        const key = item ? `${item.index} ${item.uri}` : null;
-        if (key === this.#lastItem) return;
-        this.#lastItem = key;
-        if (key !== null) this.take('itemChanged');
+      player._observe((type, payload) => {
+        if (type === 'currentStateChanged') {
+          const { state } = payload as MediaPlayerEventMap['currentStateChanged'];
+          if (state === 'playing') this.#arm();
+          else this.#disarm();
+          if (state === 'paused') this.take('paused');
+        } else if (type === 'snapshotChanged') {
+          const item = (payload as MediaPlayerEventMap['snapshotChanged']).currentItem;
+          const key = item ? `${item.index} ${item.uri}` : null;
+          if (key === this.#lastItem) return;
+          this.#lastItem = key;
+          if (key !== null) this.take('itemChanged');
+        }
       }),
     );
   }
