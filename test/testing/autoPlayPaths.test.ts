@@ -1,8 +1,21 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createTestSystem, type LifecyclePath, lifecyclePaths } from 'backbeat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const fixture = (path: string) => new URL(`../fixtures/${path}.mjs`, import.meta.url);
-const readmeTask = fixture('tasks/readmeExample');
+/**
+ * The README's example task ("A task and its foreground"), taken from the README as it stands, so
+ * the two cannot drift apart. Its player autoplays (MediaPlayer.autoPlay is on by default).
+ */
+const readmeTask = (() => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = /```js\n(\/\/ task\.mjs[^\n]*\n[\s\S]*?)```/.exec(readme)?.[1];
+  if (!block) throw new Error('README.md has no ```js block starting with `// task.mjs`');
+  const url = fixture('tasks/readmeTask.generated');
+  writeFileSync(fileURLToPath(url), block);
+  return url;
+})();
 const waitingTask = fixture('policy/player');
 
 let dispose: (() => Promise<void>) | undefined;
