@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { CallGate } from '../../src/actors/channel/callGate.ts';
 import { openForegroundChannel, openTaskChannel } from '../../src/actors/channel.ts';
 import { createEndpointPair } from '../../src/adapters/transport/inline.ts';
-import { createExitNotice, createQueuedEndpoint } from '../../src/adapters/transport/types.ts';
+import {
+  createExitNotice,
+  createQueuedEndpoint,
+  type TransportEndpoint,
+} from '../../src/adapters/transport/types.ts';
 import { InvalidOperationError, ProtocolError, TaskUnavailableError } from '../../src/errors.ts';
 import type { RelayEnvelope } from '../../src/protocol.ts';
 import { outcome, settlesAtOnce } from '../fixtures/transport/support.ts';
@@ -191,6 +195,29 @@ function exposedGc(): () => void {
 }
 
 describe('a channel that shut', () => {
+  it('keeps the answer of a call that arrived just before the host exited', async () => {
+    // A task that answers, then exits: the exit notice comes right behind the answer, in the
+    // same turn (worker_threads delivers queued messages, then fires 'exit').
+    const pair = createEndpointPair();
+    const exit = createExitNotice();
+    const endpoint: TransportEndpoint = {
+      postMessage: (m) => pair.a.postMessage(m),
+      onMessage: (listener) =>
+        pair.a.onMessage((m) => {
+          listener(m);
+          exit.fire({ reason: 'exited', code: 0 });
+        }),
+    };
+    const channel = openForegroundChannel<{ add(a: number, b: number): number }>({
+      endpoint,
+      onExit: (fn) => exit.on(fn),
+    });
+    openTaskChannel(pair.b).expose({ add: (a: number, b: number) => a + b });
+    await expect(channel.remote.add(1, 2)).resolves.toBe(3);
+    await expect(channel.remote.add(1, 2)).rejects.toBeInstanceOf(TaskUnavailableError);
+    expect(channel.pendingCalls).toBe(0);
+  });
+
   const api = {
     n: 1,
     add: (a: number, b: number) => a + b,

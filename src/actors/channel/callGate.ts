@@ -62,13 +62,19 @@ export class CallGate {
     if (this.#makeError) throw this.#makeError();
   }
 
-  /** Rejects every pending call with `makeError()` and every later one at once. */
+  /**
+   * Rejects every later call at once, and every call still pending with `makeError()` on the
+   * next macrotask: an answer that arrived just before the other side went away (a task that
+   * answers, then exits) is still settling through promise callbacks, and must not be lost.
+   */
   close(makeError: () => Error): void {
     if (this.#makeError) return;
     this.#makeError = makeError;
-    const pending = [...this.#pending];
-    this.#pending.clear();
-    for (const fail of pending) fail(makeError());
+    setTimeout(() => {
+      const pending = [...this.#pending];
+      this.#pending.clear();
+      for (const fail of pending) fail(makeError());
+    }, 0);
   }
 }
 
