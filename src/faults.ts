@@ -118,6 +118,20 @@ export function outsideFaultScopes<T>(fn: () => T): T {
 }
 
 /**
+ * Binds `fn` to the fault scope it is created in (none: `fn` itself), so that code run later
+ * from a queue shared by several tasks keeps its own task's scope.
+ *
+ * @example
+ * ```ts
+ * queue.push(bindToFaultScope(() => events.emit('changed', payload)));
+ * ```
+ */
+export function bindToFaultScope(fn: () => void): () => void {
+  const state = current();
+  return state ? () => runIn(state, fn) : fn;
+}
+
+/**
  * Creates the fault scope of one task: `onFault` receives each of its faults (on the tick they
  * happen; defer heavy work yourself). In Node this also installs, once per process, the
  * `uncaughtException` and `unhandledRejection` listeners that attribute errors to the scope of the

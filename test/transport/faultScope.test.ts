@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTaskClock } from '../../src/actors/background/taskClock.ts';
+import { raiseLater } from '../../src/actors/task/eventQueue.ts';
 import { VirtualClock } from '../../src/clock.ts';
 import { Emitter } from '../../src/emitter.ts';
 import { createFaultScope, outsideFaultScopes, reportFault } from '../../src/faults.ts';
@@ -17,6 +18,20 @@ describe('fault scopes', () => {
     scope.run(() => events.emit('tick', 1));
     expect(seen).toEqual([1]);
     expect(faults).toEqual([new Error('listener')]);
+  });
+
+  it('an event queued by one task and delivered in a pass another task scheduled stays its own', async () => {
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    const scopeA = createFaultScope((error) => a.push(error));
+    const scopeB = createFaultScope((error) => b.push(error));
+    // A schedules the shared queue's pass; B's event joins that pass.
+    scopeA.run(() => raiseLater(() => reportFault(new Error('from a'))));
+    scopeB.run(() => raiseLater(() => reportFault(new Error('from b'))));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(a).toEqual([new Error('from a')]);
+    expect(b).toEqual([new Error('from b')]);
   });
 
   it('follows the async context of the task, across awaits and timers', async () => {

@@ -4,8 +4,12 @@
  * it is queued and delivered on a microtask once the running code has returned, so a listener
  * added right after the call (`player.source = list; list.on('currentItemChanged', …)`) still
  * receives it. Events are delivered in the order they happened, across every object; an event
- * raised by a listener is delivered after the event being handled.
+ * raised by a listener is delivered after the event being handled. The queue is shared by every
+ * task of the realm (inline tasks share the foreground's), so each delivery keeps the fault scope
+ * of the task that raised it.
  */
+
+import { bindToFaultScope } from '../../faults.js';
 
 const queue: Array<() => void> = [];
 let scheduled = false;
@@ -18,7 +22,7 @@ function drain(): void {
 
 /** Queues `deliver` behind every event raised before it. */
 export function raiseLater(deliver: () => void): void {
-  queue.push(deliver);
+  queue.push(bindToFaultScope(deliver));
   if (!scheduled) {
     scheduled = true;
     queueMicrotask(drain);
