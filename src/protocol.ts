@@ -14,14 +14,14 @@
  */
 import type { InspectionEvent } from 'xstate';
 import { z } from 'zod';
-import {
-  type SystemMediaTransportControlsButton,
-  systemMediaTransportControlsButtons,
-} from './actors/task/systemMediaTransportControls.js';
 import * as errorClasses from './errors.js';
 import { ProtocolError } from './errors.js';
 import { type CancellationReason, cancellationReasons } from './machines/cancellationReasons.js';
 import { mediaPlayerStates } from './machines/mediaPlayer.js';
+import {
+  type SystemMediaTransportControlsButton,
+  systemMediaTransportControlsButtons,
+} from './protocol/controls.js';
 import { parseValueSet, type ValueSet, type ValueSetLimits } from './valueSet.js';
 
 /** Version of the envelope format; an envelope with another `v` is refused. */

@@ -1,17 +1,10 @@
 import { Emitter, type Listener } from '../../emitter.js';
+import {
+  type SystemMediaTransportControlsButton,
+  systemMediaTransportControlsButtons,
+} from '../../protocol/controls.js';
 
-/** A system media transport control button (SystemMediaTransportControlsButton). */
-export type SystemMediaTransportControlsButton =
-  | 'play'
-  | 'pause'
-  | 'stop'
-  | 'record'
-  | 'fastForward'
-  | 'rewind'
-  | 'next'
-  | 'previous'
-  | 'channelUp'
-  | 'channelDown';
+export { type SystemMediaTransportControlsButton, systemMediaTransportControlsButtons };
 
 /** What the controls show as the playback state (MediaPlaybackStatus). */
 export type MediaPlaybackStatus = 'closed' | 'changing' | 'stopped' | 'playing' | 'paused';
@@ -27,21 +20,6 @@ export type SoundLevel = 'muted' | 'low' | 'full';
 
 /** A property the system changes (SystemMediaTransportControlsProperty). */
 export type SystemMediaTransportControlsProperty = 'soundLevel';
-
-/** Every button, in WinRT enum order. */
-export const systemMediaTransportControlsButtons: readonly SystemMediaTransportControlsButton[] =
-  Object.freeze([
-    'play',
-    'pause',
-    'stop',
-    'record',
-    'fastForward',
-    'rewind',
-    'next',
-    'previous',
-    'channelUp',
-    'channelDown',
-  ]);
 
 const PLAYBACK_STATUSES: readonly MediaPlaybackStatus[] = [
   'closed',
