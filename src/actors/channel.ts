@@ -1,8 +1,7 @@
 /**
- * One multiplexed channel per task endpoint, both sides. Calls go through Comlink over the
- * channel's `rpc` sub-channel; everything else goes through one ordered relay
- * (`send(draft)` / `on(kind, listener)`). Every received value is validated with the protocol
- * schemas first: an invalid one is dropped and reported through `onProtocolError`.
+ * The channel over one task endpoint, both sides: one ordered stream of envelopes per
+ * direction (see `protocol/envelopes`), a call path on top of it, and nothing else. A call is a
+ * `call` envelope answered by a `result`; everything else is an envelope of its own kind.
  *
  * The foreground side never leaves a call hanging: when the host exits, in any way, every
  * pending call rejects with {@link TaskUnavailableError} and any later call rejects at once.
@@ -10,34 +9,39 @@
  *
  * @packageDocumentation
  */
-import * as Comlink from 'comlink';
 import {
   describeExit,
   type TaskHost,
   type TransportEndpoint,
 } from '../adapters/transport/types.js';
 import { TaskUnavailableError } from '../errors.js';
-import type { RelayDraft, RelayEnvelopeOf, RelayKind } from '../protocol.js';
-import { CallGate, guardRemote } from './channel/callGate.js';
-import { ChannelCore, type ChannelOptions } from './channel/core.js';
-import { installErrorTransferHandler } from './channel/errorTransfer.js';
+import { type Draft, type EnvelopeKind, type EnvelopeOf, serializeError } from '../protocol.js';
+import {
+  type CallSignatures,
+  CallTable,
+  type Readiness,
+  type ResultCheckers,
+  serveCalls,
+} from './channel/calls.js';
+import { Channel, type ChannelOptions } from './channel/core.js';
 
+export type { CallSignatures, Readiness } from './channel/calls.js';
 export type { ChannelOptions } from './channel/core.js';
 
-/** The relay half of a channel, the same on both sides. */
-export interface RelayChannel {
+/** What both sides of a channel offer. */
+export interface EnvelopeChannel {
   /**
-   * Sends a relay envelope: the channel adds `v` and the next `seq` and returns that `seq`.
-   * Throws a `ProtocolError` for an invalid draft (nothing is sent) and, on the foreground
-   * side, a {@link TaskUnavailableError} once the task is gone. A `message` draft's data must
-   * already be a checked ValueSet (`parseValueSet`).
+   * Queues an envelope for this turn's post: the channel adds `v` and the next `seq` and
+   * returns that `seq`. A `message` draft's data must already be a checked ValueSet.
    */
-  send(draft: RelayDraft): number;
+  send(draft: Draft): number;
   /**
-   * Subscribes to received relay envelopes of one kind, delivered in `seq` order; returns the
+   * Subscribes to received envelopes of one kind, delivered in `seq` order; returns the
    * function that unsubscribes.
    */
-  on<K extends RelayKind>(kind: K, listener: (envelope: RelayEnvelopeOf<K>) => void): () => void;
+  on<K extends EnvelopeKind>(kind: K, listener: (envelope: EnvelopeOf<K>) => void): () => void;
+  /** Posts what this turn has queued, now (before the side exits). */
+  flush(): void;
   /** `seq` of the last envelope sent (0 before the first). */
   readonly lastSentSeq: number;
   /** `seq` of the last envelope received (0 before the first). */
@@ -45,10 +49,13 @@ export interface RelayChannel {
 }
 
 /** The task's side of a channel. */
-export interface TaskChannel extends RelayChannel {
-  /** Serves `api` to the foreground's calls (`Comlink.expose`); call once. */
-  expose(api: object): void;
-  /** Stops receiving and sending. */
+export interface TaskChannel extends EnvelopeChannel {
+  /**
+   * Answers the foreground's calls with `handlers`; calls that arrive while `ready.now()` is
+   * false wait for `ready.when`. Call once.
+   */
+  serve(handlers: CallSignatures, ready?: Readiness): void;
+  /** Posts what is queued, then stops receiving and sending. */
   close(): void;
 }
 
@@ -58,70 +65,73 @@ export interface TaskChannelOptions extends ChannelOptions {
   answerPings?: boolean;
 }
 
+const always = { now: () => true, when: Promise.resolve() };
+
 /**
  * Opens the task's side of the channel on the endpoint the host gave the task main. It answers
- * heartbeat pings from the event loop (so a busy task cannot), unless `answerPings` is false.
- *
- * @example
- * ```ts
- * // the task main
- * export default function main(endpoint, init, context) {
- *   const channel = openTaskChannel(endpoint, { onListenerError: context.fail });
- *   channel.expose({ add: (a: number, b: number) => a + b });
- *   channel.on('control', ({ command }) => { if (command.type === 'shutdown') context.exit(0); });
- *   channel.send({ kind: 'lifecycle', notice: { type: 'runEntered' } });
- * }
- * ```
+ * heartbeat pings from the event loop (so a busy task cannot), unless `answerPings` is false,
+ * and answers a call it cannot read with a `ProtocolError`.
  */
 export function openTaskChannel(
   endpoint: TransportEndpoint,
   options: TaskChannelOptions = {},
 ): TaskChannel {
-  installErrorTransferHandler();
-  const core = new ChannelCore(endpoint, options);
+  const core = new Channel(endpoint, {
+    ...options,
+    onInvalidCall: (kind, id, error) => {
+      if (kind === 'call' && !core.closed) {
+        core.send({ kind: 'result', id, ok: false, error: serializeError(error) });
+      }
+    },
+  });
   if (options.answerPings ?? true) {
     core.on('heartbeat', (ping) => {
       if (ping.beat === 'ping' && !core.closed)
         core.send({ kind: 'heartbeat', beat: 'pong', n: ping.n });
     });
   }
-  let exposed = false;
+  let served = false;
   return {
     send: (draft) => core.send(draft),
     on: (kind, listener) => core.on(kind, listener),
+    flush: () => core.flush(),
     get lastSentSeq() {
       return core.lastSentSeq;
     },
     get lastReceivedSeq() {
       return core.lastReceivedSeq;
     },
-    expose(api) {
-      if (exposed) throw new TypeError('TaskChannel.expose was already called; expose one object');
-      if (typeof api !== 'object' || api === null) {
-        throw new TypeError(`TaskChannel.expose expects an object, got \`${String(api)}\``);
-      }
-      exposed = true;
-      Comlink.expose(api, core.rpcEndpoint);
+    serve(handlers, ready = always) {
+      if (served) throw new TypeError('TaskChannel.serve was already called; serve one table');
+      served = true;
+      serveCalls(
+        (listener) => core.on('call', listener),
+        (draft) => core.send(draft),
+        handlers,
+        ready,
+      );
     },
     close: () => core.close(),
   };
 }
 
-/** The foreground's side of a channel. */
-export interface ForegroundChannel<T> extends RelayChannel {
+/** The foreground's side of a channel, calling the task's `Calls`. */
+export interface ForegroundChannel<Calls extends CallSignatures = CallSignatures>
+  extends EnvelopeChannel {
   /**
-   * The task's exposed object as a Comlink proxy whose every call (at any depth,
-   * `remote.player.play()`) rejects with {@link TaskUnavailableError} when the task goes away.
+   * Calls the task and settles with the (checked) result, or rejects with the error the task
+   * threw, or with {@link TaskUnavailableError} when the task goes away first (at once if it
+   * is gone or calls are refused).
    */
-  readonly remote: Comlink.Remote<T>;
-  /**
-   * Runs `fn` with {@link ForegroundChannel.remote} and settles with its result, or rejects
-   * with {@link TaskUnavailableError} when the task goes away first (at once if it is gone).
-   */
-  call<R>(fn: (remote: Comlink.Remote<T>) => R | PromiseLike<R>): Promise<Awaited<R>>;
+  call<N extends keyof Calls & string>(
+    name: N,
+    args: Parameters<Calls[N]>,
+  ): Promise<Awaited<ReturnType<Calls[N]>>>;
+  /** From now on new calls reject with `TaskUnavailableError(reason)`; sent ones still settle. */
+  refuseCalls(reason: string): void;
   /** The error calls fail with once the task is gone, else `undefined`. */
   readonly unavailable: TaskUnavailableError | undefined;
-  /** Number of calls waiting for the task (each remote call and each `call()` counts). */
+  /** Number of calls waiting for the task. */
   readonly pendingCalls: number;
   /** Stops the channel: pending and later calls reject with `TaskUnavailableError(reason)`. */
   close(reason?: string): void;
@@ -131,57 +141,35 @@ export interface ForegroundChannel<T> extends RelayChannel {
  * Opens the foreground's side of the channel on a host. When the host exits, every pending
  * call rejects with `TaskUnavailableError(describeExit(info))` and so does every later call or
  * `send`.
- *
- * @example
- * ```ts
- * const host = createTaskHost({ kind: 'worker', main });
- * const channel = openForegroundChannel<TaskApi>(host, { onProtocolError: (e) => log(e) });
- * const sum = await channel.remote.add(1, 2);
- * channel.on('event', (e) => console.log(e.seq, e.name, e.payload));
- * channel.send({ kind: 'control', command: { type: 'press', button: 'next' } });
- * ```
  */
-export function openForegroundChannel<T>(
+export function openForegroundChannel<Calls extends CallSignatures = CallSignatures>(
   host: Pick<TaskHost, 'endpoint' | 'onExit'>,
-  options: ChannelOptions = {},
-): ForegroundChannel<T> {
-  installErrorTransferHandler();
-  const core = new ChannelCore(host.endpoint, options);
-  const gate = new CallGate();
+  options: ChannelOptions & { results?: ResultCheckers } = {},
+): ForegroundChannel<Calls> {
   let unavailable: TaskUnavailableError | undefined;
+  const core: Channel = new Channel(host.endpoint, {
+    ...options,
+    onInvalidCall: (kind, id, error) => {
+      if (kind === 'result') calls.fail(id, error);
+    },
+  });
+  const calls = new CallTable((draft) => core.send(draft), options.results);
+  core.on('result', (result) => calls.settle(result));
 
   const shut = (reason: string) => {
     if (unavailable) return;
     unavailable = new TaskUnavailableError(reason);
     core.sendBlocker = () => new TaskUnavailableError(reason, 'message');
-    gate.close(() => new TaskUnavailableError(reason));
-    // Comlink's FinalizationRegistry holds this endpoint (and through it the whole channel)
-    // for as long as the proxy is registered; the endpoint reaches the proxy, so it would never
-    // be collected. Release it explicitly: nothing calls through it any more.
-    inner[Comlink.releaseProxy]();
+    calls.close(() => new TaskUnavailableError(reason));
   };
-
-  // RELEASE would detach the task's Comlink side for good: answer it here, never send it.
-  const rpcEndpoint: Comlink.Endpoint = {
-    ...core.rpcEndpoint,
-    postMessage(msg, transfer) {
-      if (msg?.type === 'RELEASE' && typeof msg.id === 'string') {
-        queueMicrotask(() => core.deliverRpc({ id: msg.id, type: 'RAW', value: undefined }));
-        return;
-      }
-      core.rpcEndpoint.postMessage(msg, transfer);
-    },
-  };
-  // Kept until the channel shuts, so Comlink's proxy count never falls to zero before that.
-  const inner = Comlink.wrap<T>(rpcEndpoint);
-  const remote = guardRemote(inner, gate);
   host.onExit((info) => shut(describeExit(info)));
 
   return {
-    remote,
-    call: (fn) => gate.run(() => fn(remote)),
+    call: (name, args) => calls.call(name, args) as never,
+    refuseCalls: (reason) => calls.refuse(() => new TaskUnavailableError(reason)),
     send: (draft) => core.send(draft),
     on: (kind, listener) => core.on(kind, listener),
+    flush: () => core.flush(),
     get lastSentSeq() {
       return core.lastSentSeq;
     },
@@ -192,7 +180,7 @@ export function openForegroundChannel<T>(
       return unavailable;
     },
     get pendingCalls() {
-      return gate.pending;
+      return calls.pending;
     },
     close(reason = 'channel closed') {
       shut(reason);

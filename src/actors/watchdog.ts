@@ -8,7 +8,7 @@
  */
 import { reportLater, type TaskHost } from '../adapters/transport/types.js';
 import type { Clock } from '../clock.js';
-import type { RelayChannel } from './channel.js';
+import type { EnvelopeChannel } from './channel.js';
 
 /** What {@link createWatchdog} reports when the task stopped answering. */
 export interface UnresponsiveInfo {
@@ -157,7 +157,7 @@ export function createWatchdog(options: WatchdogOptions): Watchdog {
 
 /** Options of {@link superviseHeartbeat}. */
 export interface SuperviseHeartbeatOptions {
-  channel: Pick<RelayChannel, 'send' | 'on'>;
+  channel: Pick<EnvelopeChannel, 'send' | 'on'>;
   host: Pick<TaskHost, 'onExit' | 'terminate'>;
   clock: Clock;
   intervalMs: number;

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import * as z from 'zod/mini';
+import { z } from './zod.js';
 
 /** Every system media transport control button, in WinRT enum order. */
 export const systemMediaTransportControlsButtons = [
@@ -24,3 +24,13 @@ export const SmtcButtonSchema = z.enum(systemMediaTransportControlsButtons);
 
 /** A system media transport control button (SystemMediaTransportControlsButton). */
 export type SystemMediaTransportControlsButton = z.infer<typeof SmtcButtonSchema>;
+
+/**
+ * What became of a request handed to the controls: `delivered` to the app's listeners,
+ * `ignored` (the controls or the button are disabled), or `unhandled` (no listener).
+ */
+export const deliveryOutcomes = ['delivered', 'ignored', 'unhandled'] as const;
+/** Schema of a {@link DeliveryOutcome}. */
+export const DeliveryOutcomeSchema = z.enum(deliveryOutcomes);
+/** What became of a request handed to the controls. */
+export type DeliveryOutcome = z.infer<typeof DeliveryOutcomeSchema>;

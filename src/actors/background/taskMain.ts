@@ -3,48 +3,30 @@ import { createVirtualAudio } from '../../adapters/audio/virtual.js';
 import type { TaskContext, TransportEndpoint } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import type { CancellationReason } from '../../machines/cancellationReasons.js';
-import { type PlaybackCheckpoint, serializeError } from '../../protocol.js';
+import {
+  type DraftOf,
+  type PlaybackCheckpoint,
+  type PlayerCommandMethods,
+  type PlayerCommandName,
+  type PlayerEventName,
+  type PlayerSnapshot,
+  playerCommandNames,
+  playerEventNames,
+  serializeError,
+  type TaskAudio,
+  TaskInitSchema,
+} from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
 import { openTaskChannel } from '../channel.js';
 import { createTaskInspection } from '../inspection/taskInspection.js';
-import { playerEventNames } from '../playerEvents.js';
 import { PlaybackCheckpointer } from '../task/checkpoint.js';
-import { MediaPlayer, type MediaPlayerEventMap } from '../task/mediaPlayer.js';
-import { type PlayerSnapshot, sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
+import { MediaPlayer } from '../task/mediaPlayer.js';
+import { sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
 import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
 import { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 import { isDefinedBackgroundTask } from './defineBackgroundTask.js';
 import { createTaskClock } from './taskClock.js';
 import { BackgroundTaskInstance } from './taskInstance.js';
-
-/** What the foreground tells a new task instance (structured-cloneable). */
-export interface TaskInit {
-  appId: string;
-  instanceId: string;
-  /** URL of the user's task module (its default export comes from defineBackgroundTask). */
-  taskUrl: string;
-  /** Most messages held on the task side while no handler is registered. */
-  messageBufferLimit: number;
-  /** Foreground state when the task starts. */
-  foregroundState: 'visible' | 'suspended' | 'terminated' | 'notRunning';
-  /** How the task makes sound. */
-  audio: TaskAudio;
-  /** Relay the inspection events of the task's actors to the foreground. */
-  inspect?: boolean;
-  /**
-   * The app's last playback checkpoint as the foreground's store holds it (null: none), or
-   * `'pending'` while the store is still loading: a `restoredState` command follows then.
-   */
-  restoredState?: PlaybackCheckpoint | null | 'pending';
-}
-
-/**
- * How a task makes sound: `virtual` media on the task's clock (no sound device needed), or real
- * sound through the Web Audio adapter (`sink: 'none'` plays to a silent null sink).
- */
-export type TaskAudio =
-  | { kind: 'virtual' }
-  | { kind: 'webAudio'; sink?: 'auto' | 'device' | 'none'; sampleRate?: number };
 
 async function createAudio(audio: TaskAudio, clock: Clock): Promise<AudioAdapter> {
   if (audio.kind === 'webAudio') {
@@ -65,25 +47,6 @@ export interface TaskLocals {
   audio?: AudioAdapter | ((clock: Clock) => AudioAdapter);
 }
 
-/** The player events forwarded to the foreground, in the order the player raised them. */
-const forwardedEvents = playerEventNames satisfies ReadonlyArray<keyof MediaPlayerEventMap>;
-
-/** The object the foreground's MediaPlayer proxy calls (through Comlink). */
-export interface PlayerStub {
-  play(): void;
-  pause(): void;
-  seek(ms: number): void;
-  setVolume(volume: number): void;
-  setMuted(muted: boolean): void;
-  setPlaybackRate(rate: number): void;
-  setAutoPlay(enabled: boolean): void;
-  setLoopingEnabled(enabled: boolean): void;
-  getSnapshot(): PlayerSnapshot;
-  isPlaying(): boolean;
-  controlsState(): unknown;
-  deliverControls(request: unknown): string;
-}
-
 /**
  * The background side of one task instance: builds the real MediaPlayer, its controls and the
  * background view, exposes the player stub, relays events and lifecycle notices, then imports
@@ -95,18 +58,19 @@ export default async function taskMain(
   rawInit: unknown,
   context: TaskContext,
 ): Promise<() => void> {
-  const init = rawInit as TaskInit;
+  const init = TaskInitSchema.parse(rawInit);
   const locals = ((context as { locals?: TaskLocals }).locals ?? {}) as TaskLocals;
   // Every timer of the task (player, statecharts, virtual media) goes through this clock.
   const clock = createTaskClock(locals.clock ?? systemClock, context.bind);
   // Everything that awaits happens before the channel opens: the endpoint holds what arrives
   // until then, while an open channel delivers at once to whoever listens.
   const given = typeof locals.audio === 'function' ? locals.audio(clock) : locals.audio;
-  const audio = given ?? (await createAudio(init.audio ?? { kind: 'virtual' }, clock));
+  const audio = given ?? (await createAudio(init.audio, clock));
   const inspection = createTaskInspection({ enabled: init.inspect === true, host: context.kind });
   const channel = openTaskChannel(inspection.endpoint(endpoint), {
     onListenerError: (error) => context.fail(error),
   });
+  context.onExiting?.(() => channel.flush());
   inspection.connect((record) => channel.send({ kind: 'inspect', record }));
   const player = inspection.within(() => new MediaPlayer({ clock, audio }));
   const controls = new SystemMediaTransportControls();
@@ -119,11 +83,16 @@ export default async function taskMain(
     if (!given) audio.dispose?.();
   };
 
-  let foregroundState: TaskInit['foregroundState'] = init.foregroundState;
+  let foregroundState = init.foregroundState;
   let otherMediaPlaying = false;
   let lastSnapshot: PlayerSnapshot | null = null;
 
-  const notice = (n: Parameters<typeof channel.send>[0] & { kind: 'lifecycle' }) => channel.send(n);
+  // A notice marks a moment of the task's lifecycle (run entered, a deferral taken): it goes at
+  // once, with what was queued before it, not at the end of the turn.
+  const notice = (n: DraftOf<'lifecycle'>) => {
+    channel.send(n);
+    channel.flush();
+  };
   /** The snapshot if it changed since the last one sent (and remembers it), else undefined. */
   const changedSnapshot = (force: boolean): PlayerSnapshot | undefined => {
     const snapshot = player.getSnapshot();
@@ -140,8 +109,7 @@ export default async function taskMain(
   };
   const sendSnapshot = (force: boolean) => {
     const snapshot = changedSnapshot(force);
-    if (snapshot)
-      channel.send({ kind: 'snapshot', state: snapshot as unknown as Record<string, unknown> });
+    if (snapshot) channel.send({ kind: 'snapshot', state: snapshot });
   };
 
   // Observed as raised (not as the task's listeners get them): the foreground hears of a
@@ -151,25 +119,25 @@ export default async function taskMain(
       sendSnapshot(false);
       return;
     }
-    if (!(forwardedEvents as readonly string[]).includes(name)) return;
+    if (!isForwarded(name)) return;
     // One envelope: the event and, when it changed, the state it left the player in.
     const snapshot = changedSnapshot(false);
     channel.send({
       kind: 'event',
       name,
       payload: payload ?? {},
-      ...(snapshot ? { snapshot: snapshot as unknown as Record<string, unknown> } : {}),
-    });
+      ...(snapshot ? { snapshot } : {}),
+    } as DraftOf<'event'>);
   });
-  controls.on('stateChanged', (state: unknown) => {
-    channel.send({ kind: 'event', name: 'controls.stateChanged', payload: state });
+  controls.on('stateChanged', (state) => {
+    channel.send({ kind: 'event', name: 'controls.stateChanged', payload: controlsPayload(state) });
   });
 
   const view = new BackgroundMediaPlayerTaskView({
     player,
     bufferLimit: init.messageBufferLimit,
     postToForeground: (data: ValueSet) => {
-      channel.send({ kind: 'message', data: data as Record<string, unknown> });
+      channel.send({ kind: 'message', data });
     },
     foregroundState: () => foregroundState,
     isMediaPlaying: () => otherMediaPlaying || player.currentState === 'playing',
@@ -202,7 +170,7 @@ export default async function taskMain(
     const command = envelope.command;
     switch (command.type) {
       case 'cancel':
-        instance._cancel(command.reason as CancellationReason);
+        instance._cancel(command.reason);
         break;
       case 'restoredState':
         if (restoredState === undefined) {
@@ -225,20 +193,6 @@ export default async function taskMain(
     }
   });
 
-  const stub: PlayerStub = {
-    play: () => player.play(),
-    pause: () => player.pause(),
-    seek: (ms) => player.seek(ms),
-    setVolume: (v) => player.setVolume(v),
-    setMuted: (m) => player.setMuted(m),
-    setPlaybackRate: (r) => player.setPlaybackRate(r),
-    setAutoPlay: (b) => player.setAutoPlay(b),
-    setLoopingEnabled: (b) => player.setLoopingEnabled(b),
-    getSnapshot: () => player.getSnapshot(),
-    isPlaying: () => player.currentState === 'playing',
-    controlsState: () => controls.getState(),
-    deliverControls: (request) => controls.deliver(request as never),
-  };
   // Calls that arrive while the module loads and `run` executes are served once `run` has
   // returned; if it never does (the module fails, `run` throws), they are never answered and the
   // foreground, which ends a failed task, rejects them as unavailable.
@@ -247,8 +201,18 @@ export default async function taskMain(
   const afterRun = new Promise<void>((resolve) => {
     markRunReturned = resolve;
   });
-  channel.expose(servedAfter(stub, () => runReturned, afterRun));
-  channel.send({ kind: 'event', name: 'controls.stateChanged', payload: controls.getState() });
+  channel.serve(
+    {
+      ...playerCommandHandlers(player),
+      deliverControls: (request) => controls.deliver(request as never),
+    },
+    { now: () => runReturned, when: afterRun },
+  );
+  channel.send({
+    kind: 'event',
+    name: 'controls.stateChanged',
+    payload: controlsPayload(controls.getState()),
+  });
 
   let definition: unknown;
   try {
@@ -303,11 +267,18 @@ export default async function taskMain(
   return cleanup;
 }
 
-/** `stub` with every method held until `ready()` is true, that is until `whenReady` settles. */
-function servedAfter(stub: PlayerStub, ready: () => boolean, whenReady: Promise<void>) {
-  const served: Record<string, (...args: unknown[]) => unknown> = {};
-  for (const [name, method] of Object.entries(stub) as [string, (...a: unknown[]) => unknown][]) {
-    served[name] = (...args) => (ready() ? method(...args) : whenReady.then(() => method(...args)));
+/** The player commands, each carried out by the player method of the same name. */
+function playerCommandHandlers(player: MediaPlayer): PlayerCommandMethods<void> {
+  const handlers = {} as Record<PlayerCommandName, (...args: unknown[]) => void>;
+  for (const name of playerCommandNames) {
+    const method = player[name] as (...args: unknown[]) => void;
+    handlers[name] = (...args) => method.apply(player, args);
   }
-  return served as unknown as PlayerStub;
+  return handlers as PlayerCommandMethods<void>;
 }
+
+const isForwarded = (name: string): name is PlayerEventName =>
+  (playerEventNames as readonly string[]).includes(name);
+
+// MERGE: the controls contract's schema replaces this.
+const controlsPayload = (state: object) => state as Record<string, unknown>;

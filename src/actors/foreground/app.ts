@@ -14,12 +14,15 @@ import {
 } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaSystem.js';
-import { type LifecycleNotice, reviveError } from '../../protocol.js';
+import {
+  type EnvelopeOf,
+  type LifecycleNotice,
+  reviveError,
+  type TaskAudio,
+} from '../../protocol.js';
 import { copyValueSet, type ValueSet } from '../../valueSet.js';
-import type { TaskAudio } from '../background/taskMain.js';
 import { createTaskInspectionRelay } from '../inspection/taskActors.js';
 import { MessageBuffer } from '../messageBuffer.js';
-import type { PlayerSnapshot } from '../task/playerSnapshot.js';
 import type {
   DeliveryOutcome,
   SystemMediaTransportControlsState,
@@ -124,14 +127,12 @@ export class App {
     this.#inbox = new MessageBuffer('background -> foreground', system.messageBufferLimit);
     this.#proxy = new MediaPlayerProxy({
       replica: this.#replica,
-      call: (fn) => {
+      call: (name, args) => {
         if (this.#disposed) return Promise.reject(new SystemDisposedError('MediaPlayer call'));
         if (this.#successor) return Promise.reject(this.#relaunchedError());
         const connection = this.#connection;
-        if (!connection) {
-          return Promise.reject(new TaskUnavailableError('not started'));
-        }
-        return connection.call(fn as never) as never;
+        if (!connection) return Promise.reject(new TaskUnavailableError('not started'));
+        return connection.command(name, args);
       },
     });
     this.backgroundMediaPlayer = new BackgroundMediaPlayer({
@@ -228,7 +229,7 @@ export class App {
       deliver: async (request) => {
         const connection = this.#connection;
         if (!connection || connection.ended) return 'unhandled';
-        return (await connection.call((s) => s.deliverControls(request))) as DeliveryOutcome;
+        return connection.deliverControls(request);
       },
     };
   }
@@ -420,14 +421,14 @@ export class App {
       watchdogClock: this.#system.watchdogClock,
       handlers: {
         notice: (n) => owner().#onNotice(connection, n),
-        event: (name, payload) => owner().#onEvent(connection, name, payload),
+        event: (event) => owner().#onEvent(connection, event),
         snapshot: (state, seq) => {
           const app = owner();
-          if (app.#replica.apply(instanceId, seq, state as unknown as PlayerSnapshot)) {
+          if (app.#replica.apply(instanceId, seq, state)) {
             app.#proxy._emit('snapshotChanged', app.#replica.snapshot);
           }
         },
-        message: (data) => owner().#onMessage(data as ValueSet),
+        message: (data) => owner().#onMessage(data),
         inspect: (record) => inspection?.receive(record),
         checkpoint: (state) => owner().#playbackState.receive(state),
         ended: (reason, info) => {
@@ -499,20 +500,21 @@ export class App {
     }
   }
 
-  #onEvent(connection: TaskConnection, name: string, payload: unknown): void {
+  #onEvent(connection: TaskConnection, event: EnvelopeOf<'event'>): void {
     if (connection !== this.#connection) return;
-    if (name === 'controls.stateChanged') {
+    if (event.name === 'controls.stateChanged') {
       const first = this.#controlsState === null;
-      this.#controlsState = payload as SystemMediaTransportControlsState;
+      // MERGE: typed by the controls contract's schema.
+      this.#controlsState = event.payload as unknown as SystemMediaTransportControlsState;
       if (first) this.#system.controlsReady(this);
       else this.#controlsEvents.emit('stateChanged', this.#controlsState);
       return;
     }
-    if (name === 'currentStateChanged') {
-      const playing = (payload as { state?: string }).state === 'playing';
+    if (event.name === 'currentStateChanged') {
+      const playing = event.payload.state === 'playing';
       this.#system.send({ type: 'TASK_PLAYING', appId: this.id, playing });
     }
-    this.#proxy._emit(name, payload);
+    this.#proxy._emit(event.name, event.payload as never);
   }
 
   #onMessage(data: ValueSet): void {
@@ -559,7 +561,7 @@ export class App {
     this.#requireRunning('send a message from');
     const valid = copyValueSet(data);
     const connection = this.#ensureTask();
-    connection.send({ kind: 'message', data: valid as Record<string, unknown> });
+    connection.send({ kind: 'message', data: valid });
   }
 
   #pushSystemState(): void {

@@ -14,7 +14,7 @@ import {
   type MediaSystemInput,
   mediaSystemMachine,
 } from '../../machines/mediaSystem.js';
-import type { TaskAudio } from '../background/taskMain.js';
+import type { TaskAudio } from '../../protocol.js';
 import { App, type AppHost, type LaunchAppOptions } from './app.js';
 
 /** Options of {@link createMediaSystem}. */

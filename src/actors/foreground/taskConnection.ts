@@ -1,25 +1,33 @@
 import { createTaskHost } from '../../adapters/transport/hostFactory.js';
 import type { ExitInfo, HostKind, TaskHost } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
-import { TaskUnavailableError } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
-import type {
-  ControlCommand,
-  InspectRecord,
-  LifecycleNotice,
-  PlaybackCheckpoint,
-  RelayDraft,
+import {
+  type ControlCommand,
+  callResultSchemas,
+  type DeliveryOutcome,
+  type Draft,
+  type EnvelopeOf,
+  type InspectRecord,
+  type LifecycleNotice,
+  type PlaybackCheckpoint,
+  type PlayerCommandArgs,
+  type PlayerCommandName,
+  type PlayerSnapshot,
+  type TaskCalls,
+  type TaskInit,
 } from '../../protocol.js';
-import type { PlayerStub, TaskInit, TaskLocals } from '../background/taskMain.js';
+import type { ValueSet } from '../../valueSet.js';
+import type { TaskLocals } from '../background/taskMain.js';
 import { type ForegroundChannel, openForegroundChannel } from '../channel.js';
 import { createWatchdog, type Watchdog } from '../watchdog.js';
 
 /** What a {@link TaskConnection} reports to the app that owns it. */
 export interface TaskConnectionHandlers {
   notice(notice: LifecycleNotice): void;
-  event(name: string, payload: unknown, seq: number): void;
-  snapshot(state: Record<string, unknown>, seq: number): void;
-  message(data: Record<string, unknown>): void;
+  event(event: EnvelopeOf<'event'>): void;
+  snapshot(state: PlayerSnapshot, seq: number): void;
+  message(data: ValueSet): void;
   /** An inspection event of one of the task's actors. */
   inspect?(record: InspectRecord): void;
   /** A playback checkpoint the task took. */
@@ -61,11 +69,11 @@ function exitToReason(info: ExitInfo, requested: TerminationReason | 'completed'
 export class TaskConnection {
   readonly instanceId: string;
   readonly host: TaskHost;
-  readonly channel: ForegroundChannel<PlayerStub>;
+  readonly channel: ForegroundChannel<TaskCalls>;
   #watchdog: Watchdog | null = null;
   #requested: TerminationReason | 'completed' | null = null;
   #ended = false;
-  #closing: string | null = null;
+  #closing = false;
   #endedPromise: Promise<void>;
 
   constructor(options: TaskConnectionOptions) {
@@ -78,11 +86,11 @@ export class TaskConnection {
       ...(options.memoryLimitMb === undefined ? {} : { memoryLimitMb: options.memoryLimitMb }),
       ...(options.locals ? { locals: options.locals } : {}),
     } as Parameters<typeof createTaskHost>[0]);
-    this.channel = openForegroundChannel<PlayerStub>(this.host, {
-      onProtocolError: (error: Error) => handlers.protocolError(error),
-      onSendError: (error: Error) => handlers.protocolError(error),
-      batchMessages: true,
-    } as never);
+    this.channel = openForegroundChannel<TaskCalls>(this.host, {
+      results: callResultSchemas,
+      onProtocolError: (error) => handlers.protocolError(error),
+      onSendError: (error) => handlers.protocolError(error),
+    });
     this.channel.on('lifecycle', (e) => {
       // The heartbeat guards a running task: before `run` the module may still be loading
       // (bounded by the start timeout), and a slow load must not look like a hung task.
@@ -92,11 +100,12 @@ export class TaskConnection {
       handlers.notice(e.notice);
     });
     this.channel.on('event', (e) => {
-      if (e.snapshot) handlers.snapshot(e.snapshot, e.seq);
-      handlers.event(e.name, e.payload, e.seq);
+      if ('snapshot' in e && e.snapshot) handlers.snapshot(e.snapshot, e.seq);
+      handlers.event(e);
     });
     this.channel.on('snapshot', (e) => handlers.snapshot(e.state, e.seq));
-    this.channel.on('message', (e) => handlers.message(e.data));
+    // The sender checked the ValueSet in full; the receiver checked it is a plain object.
+    this.channel.on('message', (e) => handlers.message(e.data as ValueSet));
     this.channel.on('inspect', (e) => handlers.inspect?.(e.record));
     this.channel.on('checkpoint', (e) => handlers.checkpoint?.(e.state));
     this.channel.on('heartbeat', (e) => {
@@ -136,26 +145,30 @@ export class TaskConnection {
     return this.#endedPromise;
   }
 
-  /** Calls the player stub; rejects with TaskUnavailableError if the task is or becomes gone. */
-  call<R>(fn: (stub: ForegroundChannel<PlayerStub>['remote']) => R | PromiseLike<R>) {
-    if (this.#closing !== null) {
-      return Promise.reject(new TaskUnavailableError(this.#closing));
-    }
-    return this.channel.call(fn);
+  /** Calls the task; rejects with TaskUnavailableError if the task is or becomes gone. */
+  command<K extends PlayerCommandName>(name: K, args: PlayerCommandArgs<K>): Promise<void> {
+    // `args` fits `name` by the command table; TypeScript cannot follow the generic through.
+    return this.channel.call(name, args as Parameters<TaskCalls[K]>);
+  }
+
+  /** Hands a request of the system's controls to the task's controls. */
+  deliverControls(request: object): Promise<DeliveryOutcome> {
+    return this.channel.call('deliverControls', [request]);
   }
 
   /** Whether the instance is being released (it completed): a new read of `current` starts another. */
   get closing(): boolean {
-    return this.#closing !== null;
+    return this.#closing;
   }
 
   /** Refuses new calls from now on (the task completed and is being released). */
   refuseCalls(reason: string): void {
-    this.#closing ??= reason;
+    this.#closing = true;
+    this.channel.refuseCalls(reason);
   }
 
   /** Sends a relay envelope (a message or a command) to the task. */
-  send(draft: RelayDraft): void {
+  send(draft: Draft): void {
     if (this.#ended) return;
     this.channel.send(draft);
   }

@@ -34,7 +34,19 @@ const post = (message: unknown): void => {
   }
 };
 
+const exiting: Array<() => void> = [];
+const beforeExit = () => {
+  for (const fn of exiting.splice(0)) {
+    try {
+      fn();
+    } catch {
+      // ending anyway: what could be posted was
+    }
+  }
+};
+
 process.on('uncaughtException', (error) => {
+  beforeExit();
   const fatal: ProcessControl = { [PROCESS_CONTROL_KEY]: 'fatal', error: serializeError(error) };
   exitCode = 1;
   if (!process.connected) process.exit(1);
@@ -51,8 +63,12 @@ const queued = createQueuedEndpoint(post);
 const context: TaskContext = {
   kind: 'process',
   exit: (code = 0) => {
+    beforeExit();
     exitCode = code;
     exitWhenFlushed();
+  },
+  onExiting: (fn) => {
+    exiting.push(fn);
   },
   fail: (error) =>
     queueMicrotask(() => {

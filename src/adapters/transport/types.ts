@@ -103,6 +103,11 @@ export interface TaskContext {
   /** Ends this task instance as crashed with `error` (what an uncaught error does). */
   fail(error: unknown): void;
   /**
+   * Worker and process hosts: runs `fn` right before the task ends by itself (`exit`, an
+   * uncaught error), so what it queued for the foreground is posted first.
+   */
+  onExiting?(fn: () => void): void;
+  /**
    * Inline host: wraps a callback that code outside the task may call (a timer of a clock shared
    * with the foreground) so that it runs as the task's code and a throw ends the task as crashed
    * instead of reaching the caller; once the task ended it does nothing. Other hosts leave it
@@ -353,7 +358,7 @@ export function resolveTsx(specifier: 'tsx' | 'tsx/esm/api'): string {
 }
 
 /**
- * URLs of Backbeat's runtime dependencies (zod, Comlink), to load natively before tsx's hooks
+ * URLs of Backbeat's runtime dependencies (zod, xstate), to load natively before tsx's hooks
  * are registered: modules loaded first never go through the hooks, which roughly halves the
  * start-up of a task run from TypeScript sources. Dependencies that cannot be resolved are
  * skipped.
@@ -365,7 +370,7 @@ export function resolveTsx(specifier: 'tsx' | 'tsx/esm/api'): string {
  */
 export function nativePreloads(): string[] {
   const urls: string[] = [];
-  for (const specifier of ['zod', 'comlink']) {
+  for (const specifier of ['zod/mini', 'xstate']) {
     try {
       urls.push(import.meta.resolve(specifier));
     } catch {

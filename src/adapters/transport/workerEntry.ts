@@ -21,10 +21,29 @@ const start = workerData as WorkerStartData;
 const queued = createQueuedEndpoint((message) => port.postMessage(message));
 port.on('message', queued.deliver);
 
+const exiting: Array<() => void> = [];
+const beforeExit = () => {
+  for (const fn of exiting.splice(0)) {
+    try {
+      fn();
+    } catch {
+      // ending anyway: what could be posted was
+    }
+  }
+};
+// An uncaught error ends the worker: what the task queued in this turn still goes first.
+process.on('uncaughtExceptionMonitor', beforeExit);
+
 const context: TaskContext = {
   kind: 'worker',
   // Messages posted before process.exit() in a worker are still delivered.
-  exit: (code = 0) => process.exit(code),
+  exit: (code = 0) => {
+    beforeExit();
+    process.exit(code);
+  },
+  onExiting: (fn) => {
+    exiting.push(fn);
+  },
   fail: (error) =>
     queueMicrotask(() => {
       throw error;

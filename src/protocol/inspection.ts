@@ -1,0 +1,100 @@
+/**
+ * Inspection in wire form: xstate inspection events of a task's actors, made serialisable so
+ * they can cross to the foreground.
+ *
+ * @packageDocumentation
+ */
+import type { InspectionEvent } from 'xstate';
+import { object, z } from './zod.js';
+
+/** The xstate inspection event types. */
+export const INSPECTION_TYPES = [
+  '@xstate.actor',
+  '@xstate.event',
+  '@xstate.snapshot',
+  '@xstate.microstep',
+  '@xstate.action',
+  '@xstate.transition',
+] as const;
+
+/**
+ * An xstate inspection event made serialisable: actor refs become session ids (as
+ * `@statelyai/inspect` does), `event` and `snapshot` are plain JSON-like data.
+ */
+export const InspectRecordSchema = object({
+  type: z.enum(INSPECTION_TYPES),
+  sessionId: z.string(),
+  rootId: z.string(),
+  parentId: z.optional(z.string()),
+  sourceId: z.optional(z.string()),
+  name: z.optional(z.string()),
+  event: z.optional(z.unknown()),
+  snapshot: z.optional(z.unknown()),
+  action: z.optional(z.unknown()),
+});
+/** A serialisable xstate inspection event. */
+export type InspectRecord = z.infer<typeof InspectRecordSchema>;
+
+/** JSON-like copy of `value`: `toJSON` honoured, functions dropped, repeats and bigints named. */
+function toJsonValue(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const seen = new WeakSet<object>();
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'object' && v !== null) {
+      if (seen.has(v)) return '[Repeated]';
+      seen.add(v);
+    }
+    return v;
+  });
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/**
+ * Turns an xstate inspection event into an {@link InspectRecord} that can cross a boundary:
+ * actor refs become `sessionId` / `parentId` / `sourceId`, and `event`, `snapshot`, `action`
+ * become JSON-like data (a machine snapshot through its `toJSON`).
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(machine, {
+ *   inspect: (ev) => channel.send({ kind: 'inspect', record: toInspectRecord(ev) }),
+ * });
+ * ```
+ */
+export function toInspectRecord(event: InspectionEvent): InspectRecord {
+  const ref = event.actorRef as {
+    sessionId: string;
+    id?: string;
+    _parent?: { sessionId?: string };
+    getSnapshot?: () => unknown;
+  };
+  const record: InspectRecord = {
+    type: event.type,
+    sessionId: ref.sessionId,
+    rootId: event.rootId,
+  };
+  const parentId = ref._parent?.sessionId;
+  if (parentId !== undefined) record.parentId = parentId;
+  switch (event.type) {
+    case '@xstate.actor':
+      if (ref.id !== undefined) record.name = ref.id;
+      try {
+        record.snapshot = toJsonValue(ref.getSnapshot?.());
+      } catch {
+        // an actor announced from its constructor has no snapshot yet
+      }
+      break;
+    case '@xstate.event':
+      if (event.sourceRef) record.sourceId = event.sourceRef.sessionId;
+      record.event = toJsonValue(event.event);
+      break;
+    case '@xstate.action':
+      record.action = toJsonValue(event.action);
+      break;
+    default:
+      record.event = toJsonValue(event.event);
+      record.snapshot = toJsonValue(event.snapshot);
+  }
+  return record;
+}
