@@ -122,12 +122,11 @@ export default async function taskMain(
     if (!isForwarded(name)) return;
     // One envelope: the event and, when it changed, the state it left the player in.
     const snapshot = changedSnapshot(false);
-    channel.send({
-      kind: 'event',
-      name,
-      payload: payload ?? {},
-      ...(snapshot ? { snapshot } : {}),
-    } as DraftOf<'event'>);
+    const event = { kind: 'event', name, payload: payload ?? {} } as DraftOf<'event'> & {
+      snapshot?: PlayerSnapshot;
+    };
+    if (snapshot) event.snapshot = snapshot;
+    channel.send(event);
   });
   controls.on('stateChanged', (state) => {
     channel.send({ kind: 'event', name: 'controls.stateChanged', payload: controlsPayload(state) });

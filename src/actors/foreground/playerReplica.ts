@@ -98,6 +98,8 @@ export class PlayerReplica {
     if (elapsed === 0) return s;
     const projected = s.position + elapsed;
     const position = s.naturalDuration > 0 ? Math.min(projected, s.naturalDuration) : projected;
-    return Object.freeze({ ...s, position });
+    const projectedSnapshot = { ...s };
+    projectedSnapshot.position = position;
+    return Object.freeze(projectedSnapshot);
   }
 }
