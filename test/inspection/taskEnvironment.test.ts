@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTaskInspection } from '../../src/actors/inspection/taskInspection.ts';
+import { PlaybackCheckpointer } from '../../src/actors/task/checkpoint.ts';
 import { MediaPlayer } from '../../src/actors/task/mediaPlayer.ts';
 import { MediaPlaybackList } from '../../src/actors/task/playbackList.ts';
 import {
@@ -120,5 +121,42 @@ describe('task environment', () => {
     task.scope.run(() => new MediaPlaybackList({ inspect: inspection.inspect }));
     expect(announced(own)).toEqual(['playbackList']);
     expect(announced(task.records)).toEqual([]);
+  });
+
+  it("a playlist restored from a checkpoint runs in the task's environment it was given", () => {
+    const task = inlineTask();
+    const player = new MediaPlayer(task.environment);
+    const checkpointer = new PlaybackCheckpointer({
+      player,
+      environment: task.environment,
+      instanceId: 'app#1.1',
+      intervalMs: 5_000,
+      send: () => {},
+    });
+    // Restored from outside every scope: the environment is handed over, not looked up.
+    const list = checkpointer.restore(
+      {
+        version: 1,
+        reason: 'paused',
+        instanceId: 'app#1.0',
+        items: [{ uri: 'virtual:a?duration=1000' }],
+        currentItemIndex: 0,
+        position: 0,
+        currentState: 'paused',
+        volume: 1,
+        isMuted: false,
+        playbackRate: 1,
+        isLoopingEnabled: false,
+        autoRepeatEnabled: false,
+        shuffleEnabled: false,
+        shuffledOrder: [],
+        appState: null,
+      },
+      false,
+    );
+    expect(list.items).toHaveLength(1);
+    expect(announced(task.records)).toEqual(['mediaPlayer', 'playbackList']);
+    checkpointer.stop();
+    player.dispose();
   });
 });
