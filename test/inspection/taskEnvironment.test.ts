@@ -107,6 +107,17 @@ describe('task environment', () => {
     player.dispose();
   });
 
+  it('a clock or an observer that is not one is a TypeError quoting it', () => {
+    expect(() => new MediaPlaybackList({ clock: 42 as never })).toThrow(TypeError);
+    expect(() => new MediaPlaybackList({ clock: 42 as never })).toThrow(/`clock`.*got `42`/);
+    expect(() => new MediaPlaybackList({ inspect: 'yes' as never })).toThrow(
+      /`inspect`.*got `yes`/,
+    );
+    const seen: string[] = [];
+    new MediaPlaybackList({ inspect: { next: (event) => seen.push(event.type) } });
+    expect(seen).toContain('@xstate.actor');
+  });
+
   it('what an object is given wins over its task environment', () => {
     const task = inlineTask();
     const clock = new VirtualClock();

@@ -12,13 +12,13 @@
  *
  * @packageDocumentation
  */
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { faultScopeContext, setFaultScopeContext } from '../../faults.js';
 
 /** An xstate inspection observer, as `createActor(logic, { inspect })` takes it. */
-export type InspectObserver = (event: InspectionEvent) => void;
+export type InspectObserver = ((event: InspectionEvent) => void) | Observer<InspectionEvent>;
 
 /** What a task's player classes run with; one per task instance. */
 export interface TaskEnvironment {
@@ -69,17 +69,48 @@ export function currentTaskEnvironment(): TaskEnvironment | undefined {
 
 /**
  * What an object of the task runs with: each part given in `options`, else the running task's,
- * else the system clock and no inspection (`audio` stays undefined when nobody has one).
+ * else the system clock and no inspection (`audio` stays undefined when nobody has one). A part
+ * given that is not what it should be is a TypeError quoting it.
  */
 export function resolveEnvironment(options: Partial<TaskEnvironment> | undefined): {
   clock: Clock;
   audio: AudioAdapter | undefined;
   inspect: InspectObserver | undefined;
 } {
+  if (options?.clock !== undefined && !isClock(options.clock)) {
+    throw new TypeError(
+      `\`clock\` must be a Clock with now(), setTimeout() and clearTimeout(), got \`${String(options.clock)}\``,
+    );
+  }
+  if (options?.inspect !== undefined && !isObserver(options.inspect)) {
+    throw new TypeError(
+      `\`inspect\` must be an xstate inspection observer (a function or { next }), got \`${String(options.inspect)}\``,
+    );
+  }
   const running = currentTaskEnvironment();
   return {
     clock: options?.clock ?? running?.clock ?? systemClock,
     audio: options?.audio ?? running?.audio,
     inspect: options?.inspect ?? running?.inspect,
   };
+}
+
+function isClock(value: unknown): value is Clock {
+  const clock = value as Partial<Clock> | null;
+  return (
+    typeof clock === 'object' &&
+    clock !== null &&
+    typeof clock.now === 'function' &&
+    typeof clock.setTimeout === 'function' &&
+    typeof clock.clearTimeout === 'function'
+  );
+}
+
+function isObserver(value: unknown): value is InspectObserver {
+  if (typeof value === 'function') return true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Observer<unknown>).next === 'function'
+  );
 }
