@@ -11,11 +11,13 @@ import { runAudioLatency } from './suites/audioLatency.mjs';
 import { runColdStart } from './suites/coldStart.mjs';
 import { runPolicyScale } from './suites/policyScale.mjs';
 import { runRtt } from './suites/rtt.mjs';
+import { runRttInspect } from './suites/rttInspect.mjs';
 import { runThroughput } from './suites/throughput.mjs';
 import { formatTable } from './table.mjs';
 
 const suites = [
   { ids: ['rtt.call', 'rtt.comlink'], units: ['us/call', 'us/call'], run: runRtt },
+  { ids: ['rtt.inspect'], units: ['us/call'], run: runRttInspect },
   { ids: ['throughput.message'], units: ['msg/s'], run: runThroughput },
   { ids: ['coldStart'], units: ['ms'], run: runColdStart },
   { ids: ['policy.scale'], units: ['us/decision'], run: runPolicyScale },

@@ -7,6 +7,10 @@
  * Attribution follows the async context: Node's `AsyncLocalStorage` where it exists; elsewhere
  * only code running synchronously inside {@link FaultScope.run} is attributed.
  *
+ * A scope also carries one value for the task it belongs to ({@link setFaultScopeContext}): the
+ * task's environment, which the task's player classes find through {@link faultScopeContext}
+ * wherever the task's code runs, so several tasks can share one realm.
+ *
  * @packageDocumentation
  */
 
@@ -30,6 +34,8 @@ export interface FaultScope {
 interface ScopeState {
   closed: boolean;
   onFault: (error: unknown) => void;
+  /** What the scope's task attached (see {@link setFaultScopeContext}). */
+  context: unknown;
 }
 
 interface AsyncStore<T> {
@@ -132,6 +138,22 @@ export function bindToFaultScope(fn: () => void): () => void {
 }
 
 /**
+ * Attaches `value` to the fault scope running now, for {@link faultScopeContext} to return to
+ * every later code of that scope. Returns false, attaching nothing, outside every scope.
+ */
+export function setFaultScopeContext(value: unknown): boolean {
+  const state = current();
+  if (!state) return false;
+  state.context = value;
+  return true;
+}
+
+/** The value attached to the fault scope running now, or undefined (none, or outside every scope). */
+export function faultScopeContext(): unknown {
+  return current()?.context;
+}
+
+/**
  * Creates the fault scope of one task: `onFault` receives each of its faults (on the tick they
  * happen; defer heavy work yourself). In Node this also installs, once per process, the
  * `uncaughtException` and `unhandledRejection` listeners that attribute errors to the scope of the
@@ -145,7 +167,7 @@ export function bindToFaultScope(fn: () => void): () => void {
  */
 export function createFaultScope(onFault: (error: unknown) => void): FaultScope {
   installProcessListeners();
-  const state: ScopeState = { closed: false, onFault };
+  const state: ScopeState = { closed: false, onFault, context: undefined };
   return {
     run: (fn) => runIn(state, fn),
     wrap(fn) {

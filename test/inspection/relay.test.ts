@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { Actor, createActor, createMachine, type InspectionEvent } from 'xstate';
 import { createTaskInspectionRelay, TaskActorRef } from '../../src/actors/inspection/taskActors.ts';
 import { createTaskInspection } from '../../src/actors/inspection/taskInspection.ts';
-import type { TransportEndpoint } from '../../src/adapters/transport/types.ts';
 import { InvalidOperationError } from '../../src/errors.ts';
 import { type InspectRecord, InspectRecordSchema } from '../../src/protocol.ts';
 
@@ -18,24 +17,25 @@ const parent = createMachine({
 });
 
 describe('task side: createTaskInspection', () => {
-  it('disabled, it passes everything through and hooks nothing', () => {
-    const start = Actor.prototype.start;
-    const inspection = createTaskInspection({ enabled: false, host: 'inline' });
-    const endpoint = { postMessage: () => {}, onMessage: () => () => {} };
-    expect(inspection.endpoint(endpoint)).toBe(endpoint);
-    expect(inspection.within(() => 42)).toBe(42);
-    expect(Actor.prototype.start).toBe(start);
+  it('disabled, there is no observer: actors are created without one', () => {
+    const inspection = createTaskInspection({ enabled: false });
+    expect(inspection.inspect).toBeUndefined();
+    expect(() => inspection.connect(() => {})).not.toThrow();
   });
 
-  it('inline: only actors started inside `within` (or a delivery) are the task’s', () => {
+  it('enabled, only actors created with its observer report, and no prototype is replaced', () => {
+    const start = Actor.prototype.start;
     const records: InspectRecord[] = [];
-    const inspection = createTaskInspection({ enabled: true, host: 'inline' });
+    const inspection = createTaskInspection({ enabled: true });
+    expect(Actor.prototype.start).toBe(start);
     const outsider = createActor(toggle).start();
     // Records made before the relay is connected are held, then sent in order.
-    const mine = inspection.within(() => createActor(parent).start());
+    const mine = createActor(parent, { inspect: inspection.inspect }).start();
+    expect(records).toEqual([]);
     inspection.connect((r) => records.push(r));
     outsider.send({ type: 'FLIP' });
     mine.getSnapshot().children.child?.send({ type: 'FLIP' });
+    expect(Actor.prototype.start).toBe(start);
 
     for (const record of records) expect(InspectRecordSchema.parse(record)).toEqual(record);
     const sessions = new Set(records.map((r) => r.sessionId));
@@ -57,33 +57,14 @@ describe('task side: createTaskInspection', () => {
     expect(records.every((r) => r.rootId === mine.sessionId)).toBe(true);
   });
 
-  it('inline: every delivery on the wrapped endpoint runs inside the task scope', () => {
-    const records: InspectRecord[] = [];
-    const inspection = createTaskInspection({ enabled: true, host: 'inline' });
-    inspection.connect((r) => records.push(r));
-    let deliver: (message: unknown) => void = () => {};
-    const raw: TransportEndpoint = {
-      postMessage: () => {},
-      onMessage: (listener) => {
-        deliver = listener;
-        return () => {};
-      },
-    };
-    inspection.endpoint(raw).onMessage(() => createActor(toggle).start());
-    deliver({});
-    expect(records.filter((r) => r.type === '@xstate.actor').map((r) => r.name)).toEqual([
-      'toggle',
-    ]);
-  });
-
   it('a sink that throws (the channel closed) ends the forwarding quietly', () => {
     let calls = 0;
-    const inspection = createTaskInspection({ enabled: true, host: 'inline' });
+    const inspection = createTaskInspection({ enabled: true });
     inspection.connect(() => {
       calls++;
       throw new Error('closed');
     });
-    const actor = inspection.within(() => createActor(toggle).start());
+    const actor = createActor(toggle, { inspect: inspection.inspect }).start();
     actor.send({ type: 'FLIP' });
     expect(calls).toBe(1);
   });

@@ -4,6 +4,7 @@ import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import type { PlaybackCheckpoint } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
 import type { MediaPlaybackList } from '../task/playbackList.js';
+import type { InspectObserver } from '../task/taskEnvironment.js';
 import type { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 
 /** Lifecycle facts the task instance reports to its host. */
@@ -45,6 +46,21 @@ export class BackgroundTaskInstance {
   readonly instanceId: string;
   readonly backgroundMediaPlayer: BackgroundMediaPlayerTaskView;
   readonly task: BackgroundTaskRegistration;
+  /**
+   * The inspection observer of this task instance while the system is inspected
+   * (`createMediaSystem({ inspect })`), else undefined. The task's player and playlists report
+   * to it by themselves; pass it to the actors the task starts itself and they are seen in the
+   * same inspector, beside the foreground's statecharts. Undefined, `createActor` gets no
+   * observer and nothing is computed.
+   *
+   * @example
+   * ```ts
+   * import { createActor } from 'xstate';
+   *
+   * const chapters = createActor(chapterMachine, { inspect: taskInstance.inspect }).start();
+   * ```
+   */
+  readonly inspect: InspectObserver | undefined;
   #events = new Emitter<{ canceled: CancellationReason }>();
   #registrationEvents = new Emitter<{ completed: { instanceId: string } }>();
   #sink: TaskLifecycleSink;
@@ -60,9 +76,11 @@ export class BackgroundTaskInstance {
     appId: string;
     backgroundMediaPlayer: BackgroundMediaPlayerTaskView;
     sink: TaskLifecycleSink;
+    inspect?: InspectObserver | undefined;
   }) {
     this.instanceId = options.instanceId;
     this.backgroundMediaPlayer = options.backgroundMediaPlayer;
+    this.inspect = options.inspect;
     this.#sink = options.sink;
     const registrationEvents = this.#registrationEvents;
     this.task = Object.freeze({

@@ -23,6 +23,7 @@ import { PlaybackCheckpointer } from '../task/checkpoint.js';
 import { MediaPlayer } from '../task/mediaPlayer.js';
 import { sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
 import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
+import { provideTaskEnvironment, type TaskEnvironment } from '../task/taskEnvironment.js';
 import { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
 import { isDefinedBackgroundTask } from './defineBackgroundTask.js';
 import { createTaskClock } from './taskClock.js';
@@ -66,13 +67,16 @@ export default async function taskMain(
   // until then, while an open channel delivers at once to whoever listens.
   const given = typeof locals.audio === 'function' ? locals.audio(clock) : locals.audio;
   const audio = given ?? (await createAudio(init.audio, clock));
-  const inspection = createTaskInspection({ enabled: init.inspect === true, host: context.kind });
-  const channel = openTaskChannel(inspection.endpoint(endpoint), {
+  const inspection = createTaskInspection({ enabled: init.inspect });
+  // What the task's player classes run with, found by those the task's own code builds.
+  const environment: TaskEnvironment = { clock, audio, inspect: inspection.inspect };
+  provideTaskEnvironment(environment, context);
+  const channel = openTaskChannel(endpoint, {
     onListenerError: (error) => context.fail(error),
   });
   context.onExiting?.(() => channel.flush());
   inspection.connect((record) => channel.send({ kind: 'inspect', record }));
-  const player = inspection.within(() => new MediaPlayer({ clock, audio }));
+  const player = new MediaPlayer(environment);
   const controls = new SystemMediaTransportControls();
   player._attachControls(controls);
   const cleanup = () => {
@@ -151,6 +155,7 @@ export default async function taskMain(
     instanceId: init.instanceId,
     appId: init.appId,
     backgroundMediaPlayer: view,
+    inspect: environment.inspect,
     sink: {
       deferralTaken: () => notice({ kind: 'lifecycle', notice: { type: 'deferralTaken' } }),
       deferralCompleted: () => notice({ kind: 'lifecycle', notice: { type: 'deferralCompleted' } }),
@@ -236,7 +241,7 @@ export default async function taskMain(
     }
     const active = new PlaybackCheckpointer({
       player,
-      clock,
+      environment,
       instanceId: init.instanceId,
       intervalMs: resumeOptions.checkpointIntervalMs,
       send: (state) => channel.send({ kind: 'checkpoint', state }),
@@ -254,7 +259,7 @@ export default async function taskMain(
 
   notice({ kind: 'lifecycle', notice: { type: 'runEntered' } });
   try {
-    inspection.within(() => definition.run(instance));
+    definition.run(instance);
   } catch (error) {
     notice({ kind: 'lifecycle', notice: { type: 'taskError', error: serializeError(error) } });
     return cleanup;

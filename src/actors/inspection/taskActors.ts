@@ -103,13 +103,6 @@ function reportLater(error: unknown): void {
 /**
  * Creates the relay of one task instance. Session ids are prefixed with the instance id, so
  * they never collide with the foreground's or another task's.
- *
- * @example
- * ```ts
- * const relay = createTaskInspectionRelay({ appId: 'music', instanceId: 'music#1.1', inspect });
- * channel.on('inspect', ({ record }) => relay.receive(record));
- * host.onExit(() => relay.end('exited'));
- * ```
  */
 export function createTaskInspectionRelay(options: {
   appId: string;

@@ -1,95 +1,37 @@
 /**
- * Task-side inspection: the xstate actors a background task runs (its MediaPlayer's and
- * MediaPlaybackList's statecharts, and any actor the task's own code starts) report their
- * inspection events as serialisable {@link InspectRecord}s, which the task sends to the
- * foreground over the relay as `inspect` envelopes.
+ * Task-side inspection: the xstate actors of a background task (its MediaPlayer's and
+ * MediaPlaybackList's statecharts, and the actors its own code starts with
+ * `taskInstance.inspect`) report their inspection events to one observer, which turns each into
+ * a serialisable {@link InspectRecord} and sends it to the foreground over the relay as an
+ * `inspect` envelope.
  *
- * The task's players and playlists create their actors themselves, so this module hooks actor
- * start-up: when a root actor starts, its actor system gets an inspection observer, and the
- * actors that announced themselves before (the root and the children it spawned while being
- * created) are announced again. Where an actor belongs is decided by where it starts:
- * - worker and process hosts: every root actor of the task's realm belongs to the task;
- * - inline host (one realm shared with the foreground): the actors started while the task's
- *   code runs, that is during `run`, the player's construction and the task's handling of
- *   every message from the foreground ({@link TaskInspection.within}). An actor the task
- *   starts from a timer of its own is not seen on the inline host.
+ * Nothing is hooked: the observer reaches an actor only through `createActor(logic, { inspect })`.
+ * The task's player classes take it from the task's environment (see `taskEnvironment.ts`); an
+ * actor of the task's own code is inspected when the task passes it along.
  *
  * @packageDocumentation
  */
-import { Actor, type AnyActorRef, type InspectionEvent } from 'xstate';
-import type { TransportEndpoint } from '../../adapters/transport/types.js';
+import type { InspectionEvent } from 'xstate';
 import { type InspectRecord, toInspectRecord } from '../../protocol.js';
+import type { InspectObserver } from '../task/taskEnvironment.js';
 
 /** Where inspection records of one task go. */
 type RecordSink = (record: InspectRecord) => void;
 
-interface Scope {
-  send(event: InspectionEvent): void;
-}
-
-/** The scope of a worker or process task: the whole realm. */
-let realmScope: Scope | null = null;
-/** The inline task whose code is running right now. */
-let currentScope: Scope | null = null;
-/** Actor systems that already have an observer. */
-const observedSystems = new WeakSet<object>();
-let startPatched = false;
-
-interface ActorInternals {
+interface NamedActor {
   sessionId: string;
   id?: string;
-  _parent?: unknown;
   logic?: { id?: unknown };
-  system: { inspect(observer: (event: InspectionEvent) => void): unknown };
-  getSnapshot(): { children?: Record<string, unknown> } | undefined;
-}
-
-/** Announces `ref` and, depth first, the children it holds now. */
-function announce(ref: ActorInternals, rootId: string, scope: Scope): void {
-  scope.send({ type: '@xstate.actor', actorRef: ref as unknown as AnyActorRef, rootId });
-  let children: Record<string, unknown> = {};
-  try {
-    children = ref.getSnapshot()?.children ?? {};
-  } catch {
-    // a logic without snapshot children
-  }
-  for (const child of Object.values(children)) {
-    if (child && typeof child === 'object' && 'sessionId' in child) {
-      announce(child as ActorInternals, rootId, scope);
-    }
-  }
-}
-
-/** Makes every root actor that starts inside a scope report to that scope. */
-function patchActorStart(): void {
-  if (startPatched) return;
-  startPatched = true;
-  const proto = Actor.prototype as unknown as { start(this: ActorInternals): unknown };
-  const start = proto.start;
-  proto.start = function startInspected(this: ActorInternals) {
-    const scope = currentScope ?? realmScope;
-    if (scope && !this._parent && !observedSystems.has(this.system)) {
-      observedSystems.add(this.system);
-      this.system.inspect((event) => scope.send(event));
-      announce(this, this.sessionId, scope);
-    }
-    return start.call(this);
-  };
 }
 
 /**
  * The serialisable record of one inspection event. A root actor created without an id is
  * named after its machine (`mediaPlayer`, `playbackList`), as the Stately inspector names it.
- *
- * @example
- * ```ts
- * const record = inspectionRecord(event); // { type: '@xstate.actor', sessionId: 'x:0', name: 'mediaPlayer', … }
- * ```
  */
 export function inspectionRecord(event: InspectionEvent): InspectRecord {
   const record = toInspectRecord(event);
   if (record.type === '@xstate.actor') {
-    const ref = event.actorRef as unknown as ActorInternals;
+    const ref = event.actorRef as unknown as NamedActor;
     const machineId = ref.logic?.id;
     if (ref.id === ref.sessionId && typeof machineId === 'string') record.name = machineId;
   }
@@ -98,45 +40,26 @@ export function inspectionRecord(event: InspectionEvent): InspectRecord {
 
 /** What {@link createTaskInspection} gives the task main. */
 export interface TaskInspection {
-  /** The endpoint to open the task's channel on: on the inline host every delivery runs {@link TaskInspection.within}. */
-  endpoint(endpoint: TransportEndpoint): TransportEndpoint;
+  /** The observer the task's actors are created with; undefined when inspection is off. */
+  readonly inspect: InspectObserver | undefined;
   /** Where records go from now on (the relay, once the channel is open). */
   connect(sink: RecordSink): void;
-  /** Runs task code so that the actors it starts are attributed to this task. */
-  within<T>(fn: () => T): T;
 }
 
-const passThrough: TaskInspection = {
-  endpoint: (endpoint) => endpoint,
-  connect: () => {},
-  within: (fn) => fn(),
-};
+const disabled: TaskInspection = { inspect: undefined, connect: () => {} };
 
 /**
- * Sets up inspection of one task's actors. Disabled, everything passes through untouched and
- * nothing is hooked. Records are sent to the sink given to `connect`; a sink that throws (the
- * channel closed as the task ended) stops the forwarding.
- *
- * @example
- * ```ts
- * const inspection = createTaskInspection({ enabled: init.inspect === true, host: context.kind });
- * const channel = openTaskChannel(inspection.endpoint(endpoint));
- * inspection.connect((record) => channel.send({ kind: 'inspect', record }));
- * const player = inspection.within(() => new MediaPlayer({ clock, audio }));
- * inspection.within(() => definition.run(instance));
- * ```
+ * Sets up inspection of one task's actors. Disabled, there is no observer at all, so actors are
+ * created without one and nothing is computed. Records made before `connect` are held and sent
+ * then, in order; a sink that throws (the channel closed as the task ended) stops the
+ * forwarding, and an event that cannot be made serialisable is left out.
  */
-export function createTaskInspection(options: {
-  enabled: boolean;
-  host: 'worker' | 'process' | 'inline' | string;
-}): TaskInspection {
-  if (!options.enabled) return passThrough;
-  patchActorStart();
+export function createTaskInspection(options: { enabled: boolean }): TaskInspection {
+  if (!options.enabled) return disabled;
   let sink: RecordSink | null = null;
   let stopped = false;
   const held: InspectRecord[] = [];
   const deliver = (record: InspectRecord) => {
-    if (stopped) return;
     if (!sink) {
       held.push(record);
       return;
@@ -147,41 +70,23 @@ export function createTaskInspection(options: {
       stopped = true;
     }
   };
-  const scope: Scope = {
-    send(event) {
-      if (stopped) return;
-      try {
-        deliver(inspectionRecord(event));
-      } catch {
-        // an event that cannot be made serialisable is left out
-      }
-    },
-  };
-  const scoped = options.host === 'inline';
-  if (!scoped) realmScope = scope;
-  const within = <T>(fn: () => T): T => {
-    if (!scoped) return fn();
-    const previous = currentScope;
-    currentScope = scope;
-    try {
-      return fn();
-    } finally {
-      currentScope = previous;
-    }
-  };
   return {
-    endpoint: (endpoint) =>
-      scoped
-        ? {
-            postMessage: (message) => endpoint.postMessage(message),
-            onMessage: (listener) =>
-              endpoint.onMessage((message) => within(() => listener(message))),
-          }
-        : endpoint,
+    inspect(event) {
+      if (stopped) return;
+      let record: InspectRecord;
+      try {
+        record = inspectionRecord(event);
+      } catch {
+        return;
+      }
+      deliver(record);
+    },
     connect(next) {
       sink = next;
-      for (const record of held.splice(0)) deliver(record);
+      for (const record of held.splice(0)) {
+        if (stopped) break;
+        deliver(record);
+      }
     },
-    within,
   };
 }

@@ -1,4 +1,3 @@
-import type { Clock } from '../../clock.js';
 import type { PlaybackCheckpoint } from '../../protocol.js';
 import { parseValueSet, type ValueSet } from '../../valueSet.js';
 import type { MediaPlayer, MediaPlayerEventMap } from './mediaPlayer.js';
@@ -9,6 +8,7 @@ import {
   MediaSource,
 } from './mediaSource.js';
 import { isMediaPlaybackList, MediaPlaybackList } from './playbackList.js';
+import type { TaskEnvironment } from './taskEnvironment.js';
 
 /** Why a checkpoint is taken. */
 export type CheckpointReason = PlaybackCheckpoint['reason'];
@@ -50,7 +50,8 @@ interface PendingSeek {
 /** What {@link PlaybackCheckpointer} needs from the task. */
 export interface CheckpointerOptions {
   player: MediaPlayer;
-  clock: Clock;
+  /** The task's environment: its clock times the checkpoints; restored lists run in it. */
+  environment: TaskEnvironment;
   instanceId: string;
   intervalMs: number;
   /** Hands a checkpoint over (to the foreground, at once). */
@@ -179,8 +180,8 @@ export class PlaybackCheckpointer {
    * seeks to the saved position once that item opened.
    */
   restore(checkpoint: PlaybackCheckpoint, setSource = true): MediaPlaybackList {
-    const { player, clock } = this.#options;
-    const list = new MediaPlaybackList({ clock });
+    const { player, environment } = this.#options;
+    const list = new MediaPlaybackList({ clock: environment.clock, inspect: environment.inspect });
     const items = checkpoint.items.map((stored) => {
       const source = MediaSource.createFromUri(stored.uri);
       for (const [key, value] of Object.entries(stored.properties ?? {})) {
@@ -234,8 +235,8 @@ export class PlaybackCheckpointer {
 
   #arm(): void {
     if (this.#timer !== null || this.#stopped) return;
-    const { clock, intervalMs } = this.#options;
-    this.#timer = clock.setTimeout(() => {
+    const { environment, intervalMs } = this.#options;
+    this.#timer = environment.clock.setTimeout(() => {
       this.#timer = null;
       this.take('interval');
       if (this.#options.player.currentState === 'playing') this.#arm();
@@ -244,7 +245,7 @@ export class PlaybackCheckpointer {
 
   #disarm(): void {
     if (this.#timer === null) return;
-    this.#options.clock.clearTimeout(this.#timer);
+    this.#options.environment.clock.clearTimeout(this.#timer);
     this.#timer = null;
   }
 }

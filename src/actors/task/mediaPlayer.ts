@@ -1,6 +1,6 @@
 import { type Actor, createActor } from 'xstate';
 import type { AudioAdapter, AudioTrack } from '../../adapters/audio/types.js';
-import { type Clock, systemClock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
 import { InvalidOperationError, type MediaPlayerErrorKind } from '../../errors.js';
 import {
@@ -27,6 +27,7 @@ import {
   snapshotItem,
 } from './playerSnapshot.js';
 import { SystemMediaTransportControls } from './systemMediaTransportControls.js';
+import { resolveEnvironment, type TaskEnvironment } from './taskEnvironment.js';
 
 /** Brand of {@link MediaPlayer} objects. */
 export const mediaPlayerBrand: unique symbol = Symbol.for('backbeat.MediaPlayer');
@@ -75,13 +76,13 @@ export type MediaPlayerObserver = <K extends keyof MediaPlayerEventMap>(
   payload: MediaPlayerEventMap[K],
 ) => void;
 
-/** Options of {@link MediaPlayer}. */
-export interface MediaPlayerOptions {
-  /** Clock of the player's statechart and prefetch timer. Default: the system clock. */
-  clock?: Clock;
-  /** How sound is made. */
-  audio: AudioAdapter;
-}
+/**
+ * Options of {@link MediaPlayer}: the parts of the task's environment it runs with. Each part
+ * left out is the running task's (its clock, its audio adapter, its inspection observer);
+ * outside every task the clock is the system clock and nothing inspects. `audio` is needed
+ * from one or the other.
+ */
+export type MediaPlayerOptions = Partial<TaskEnvironment>;
 
 const mediaErrorKinds: readonly string[] = [
   'unknown',
@@ -159,16 +160,16 @@ export class MediaPlayer {
   /** A position set while the media opens: applied on open, as WinRT does. */
   #pendingSeek: number | null = null;
 
-  constructor(options: MediaPlayerOptions) {
-    const audio = options?.audio;
+  constructor(options?: MediaPlayerOptions) {
+    const { clock, audio, inspect } = resolveEnvironment(options);
     if (!audio || typeof audio.open !== 'function') {
       throw new TypeError(
         `MediaPlayer needs an audio adapter with open(), got \`${String(audio)}\``,
       );
     }
     this.#audio = audio;
-    this.#clock = options.clock ?? systemClock;
-    this.#actor = createActor(mediaPlayerMachine, { clock: this.#clock, input: {} });
+    this.#clock = clock;
+    this.#actor = createActor(mediaPlayerMachine, { clock, inspect, input: {} });
     this.#actor.on('*', (e) => this.#pending.push(e));
     this.#actor.subscribe(() => this.#flush());
     this.#actor.start();

@@ -1,5 +1,4 @@
 import { type Actor, createActor } from 'xstate';
-import { type Clock, systemClock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
 import type { MediaPlayerErrorKind } from '../../errors.js';
 import {
@@ -11,6 +10,7 @@ import {
 } from '../../machines/playbackList.js';
 import { raiseLater } from './eventQueue.js';
 import { isMediaPlaybackItem, type MediaPlaybackItem } from './mediaSource.js';
+import { resolveEnvironment, type TaskEnvironment } from './taskEnvironment.js';
 
 /** Brand of {@link MediaPlaybackList} objects. */
 export const mediaPlaybackListBrand: unique symbol = Symbol.for('backbeat.MediaPlaybackList');
@@ -224,10 +224,13 @@ export interface MediaPlaybackListEventMap {
   itemFailed: ItemFailedEvent;
 }
 
-/** Options of {@link MediaPlaybackList}. */
-export interface MediaPlaybackListOptions {
-  /** Clock of the list's statechart. Default: the system clock. */
-  clock?: Clock;
+/**
+ * Options of {@link MediaPlaybackList}. `clock` and `inspect` are parts of the task's
+ * environment: left out, they are the running task's (outside every task: the system clock, no
+ * inspection).
+ */
+export interface MediaPlaybackListOptions
+  extends Partial<Pick<TaskEnvironment, 'clock' | 'inspect'>> {
   /** Seed of the shuffle order. Default: random. */
   seed?: number;
 }
@@ -293,10 +296,8 @@ export class MediaPlaybackList {
     }
     this.items = createObservableList(checkItem);
     this.items.onChanged(() => this.#onItemsChanged());
-    this.#actor = createActor(playbackListMachine, {
-      clock: options.clock ?? systemClock,
-      input: { seed },
-    });
+    const { clock, inspect } = resolveEnvironment(options);
+    this.#actor = createActor(playbackListMachine, { clock, inspect, input: { seed } });
     this.#actor.on('currentItemChanged', (e) => this.#pending.push(e));
     this.#actor.subscribe(() => this.#flush());
     this.#actor.start();
