@@ -14,16 +14,16 @@ import {
 } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaSystem.js';
+import type {
+  DeliveryOutcome,
+  SystemMediaTransportControlsState,
+} from '../../protocol/controls.js';
 import { type LifecycleNotice, reviveError } from '../../protocol.js';
 import { copyValueSet, type ValueSet } from '../../valueSet.js';
 import type { TaskAudio } from '../background/taskMain.js';
 import { createTaskInspectionRelay } from '../inspection/taskActors.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import type { PlayerSnapshot } from '../task/playerSnapshot.js';
-import type {
-  DeliveryOutcome,
-  SystemMediaTransportControlsState,
-} from '../task/systemMediaTransportControls.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
 import { PlaybackStateKeeper } from './playbackStateKeeper.js';
 import { MediaPlayerProxy } from './playerProxy.js';
