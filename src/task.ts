@@ -26,10 +26,7 @@ export {
   MediaPlaybackList,
 } from './actors/task/playbackList.js';
 export type { PlayerSnapshot } from './actors/task/playerSnapshot.js';
-export {
-  SystemMediaTransportControls,
-  type SystemMediaTransportControlsButton,
-} from './actors/task/systemMediaTransportControls.js';
+export { SystemMediaTransportControls } from './actors/task/systemMediaTransportControls.js';
 export { ForegroundUnavailableError, ValueSetError } from './errors.js';
 export type { CancellationReason } from './machines/cancellationReasons.js';
 export {
@@ -40,5 +37,6 @@ export {
   type MessageSet,
   type MessageTypeOf,
 } from './messages.js';
+export type { SystemMediaTransportControlsButton } from './protocol/controls.js';
 export type { PlaybackCheckpoint } from './protocol.js';
 export type { ValueSet, ValueSetLike } from './valueSet.js';

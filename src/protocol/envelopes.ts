@@ -17,7 +17,7 @@
 
 import { ProtocolError } from '../errors.js';
 import { PlaybackCheckpointSchema } from './checkpoint.js';
-import { DeliveryOutcomeSchema } from './controls.js';
+import { DeliveryOutcomeSchema, SmtcStateSchema } from './controls.js';
 import { InspectRecordSchema } from './inspection.js';
 import { isPlainObject } from './plain.js';
 import {
@@ -126,7 +126,7 @@ export const EventEnvelopeSchema = z.discriminatedUnion('name', [
     kind: z.literal('event'),
     seq,
     name: z.literal('controls.stateChanged'),
-    payload: plainRecord,
+    payload: SmtcStateSchema,
   }),
 ]);
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type DeliveryOutcome,
-  SystemMediaTransportControls,
-  type SystemMediaTransportControlsRequest,
-} from '../../src/actors/task/systemMediaTransportControls.ts';
+import { SystemMediaTransportControls } from '../../src/actors/task/systemMediaTransportControls.ts';
 import type { ControlsTarget } from '../../src/adapters/controls/types.ts';
 import { createVirtualControls, HISTORY_KEPT } from '../../src/adapters/controls/virtual.ts';
 import { InvalidOperationError, TaskUnavailableError } from '../../src/errors.ts';
+import type {
+  DeliveryOutcome,
+  SystemMediaTransportControlsRequest,
+} from '../../src/protocol/controls.ts';
 
 function setup() {
   const smtc = new SystemMediaTransportControls();

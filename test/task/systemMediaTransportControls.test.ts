@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { SystemMediaTransportControls } from '../../src/actors/task/systemMediaTransportControls.ts';
+import { IGNORED_REQUESTS_KEPT } from '../../src/actors/task/systemMediaTransportControlsRequests.ts';
 import {
-  checkControlsRequest,
-  IGNORED_REQUESTS_KEPT,
-  SystemMediaTransportControls,
+  parseControlsRequest,
   type SystemMediaTransportControlsButton,
   type SystemMediaTransportControlsFlag,
   type SystemMediaTransportControlsState,
   systemMediaTransportControlsButtons,
-} from '../../src/actors/task/systemMediaTransportControls.ts';
+} from '../../src/protocol/controls.ts';
 import { parseValueSet } from '../../src/valueSet.ts';
 
 function watch(smtc: SystemMediaTransportControls) {
@@ -217,6 +217,25 @@ describe('displayUpdater', () => {
     display.thumbnail = null;
     expect(display.thumbnail).toBeNull();
   });
+
+  it('a refused value leaves the staged one as it was', () => {
+    const smtc = new SystemMediaTransportControls();
+    const display = smtc.displayUpdater;
+    display.type = 'music';
+    display.musicProperties.title = 'Song';
+    display.musicProperties.trackNumber = 3;
+    expect(() => {
+      display.musicProperties.trackNumber = -1;
+    }).toThrow(TypeError);
+    expect(() => {
+      display.type = 'podcast' as never;
+    }).toThrow(TypeError);
+    display.update();
+    expect(smtc.getState().display).toMatchObject({
+      type: 'music',
+      musicProperties: { title: 'Song', trackNumber: 3 },
+    });
+  });
 });
 
 describe('updateTimelineProperties', () => {
@@ -253,15 +272,21 @@ describe('updateTimelineProperties', () => {
   it('refuses unknown fields and values that are not finite numbers >= 0', () => {
     const smtc = new SystemMediaTransportControls();
     expect(() => smtc.updateTimelineProperties({ postion: 1 } as never)).toThrow(
-      /Unknown timeline property `postion`/,
+      new TypeError(
+        'timeline properties have no field `postion`; the fields are startTime, endTime, minSeekTime, maxSeekTime, position',
+      ),
     );
     expect(() => smtc.updateTimelineProperties({ position: -5 })).toThrow(
-      /timeline.position must be a finite number >= 0, got `-5`/,
+      new TypeError(
+        'Invalid timeline properties:\n✖ must be a finite number >= 0, got `-5`\n  → at position',
+      ),
     );
     expect(() => smtc.updateTimelineProperties({ endTime: Number.POSITIVE_INFINITY })).toThrow(
-      /got `Infinity`/,
+      /got `Infinity`\n {2}→ at endTime/,
     );
-    expect(() => smtc.updateTimelineProperties(null as never)).toThrow(/got `null`/);
+    expect(() => smtc.updateTimelineProperties(null as never)).toThrow(
+      new TypeError('timeline properties must be an object, got `null`'),
+    );
     expect(smtc.getState().timeline.position).toBe(0);
   });
 });
@@ -390,11 +415,13 @@ describe('change requests', () => {
   it('malformed requests are a TypeError quoting the value', () => {
     const smtc = new SystemMediaTransportControls();
     expect(() => smtc.deliver({ type: 'buttonPressed', button: 'eject' as never })).toThrow(
-      /button must be one of .* got `eject`/,
+      new TypeError(
+        "Invalid controls request:\n✖ must be one of 'play', 'pause', 'stop', 'record', 'fastForward', 'rewind', 'next', 'previous', 'channelUp', 'channelDown', got `eject`\n  → at button",
+      ),
     );
     expect(() =>
       smtc.deliver({ type: 'playbackPositionChangeRequested', requestedPlaybackPosition: -1 }),
-    ).toThrow(/requestedPlaybackPosition must be a finite number >= 0, got `-1`/);
+    ).toThrow(/must be a finite number >= 0, got `-1`\n {2}→ at requestedPlaybackPosition/);
     expect(() =>
       smtc.deliver({ type: 'playbackRateChangeRequested', requestedPlaybackRate: Number.NaN }),
     ).toThrow(/got `NaN`/);
@@ -411,16 +438,20 @@ describe('change requests', () => {
       }),
     ).toThrow(/got `x`/);
     expect(() => smtc.deliver({ type: 'eject' } as never)).toThrow(
-      /Unknown controls request type `eject`/,
+      /must be one of 'buttonPressed', .*'soundLevelChanged', got `eject`\n {2}→ at type/,
     );
-    expect(() => smtc.deliver(null as never)).toThrow(/got `null`/);
+    expect(() => smtc.deliver(null as never)).toThrow(
+      new TypeError('controls request must be an object, got `null`'),
+    );
+    expect(smtc.ignoredRequests).toEqual([]);
   });
 
-  it('checkControlsRequest keeps only the known fields', () => {
-    expect(checkControlsRequest({ type: 'buttonPressed', button: 'play', extra: 1 })).toEqual({
-      type: 'buttonPressed',
-      button: 'play',
-    });
+  it('parseControlsRequest keeps only the known fields, in a frozen copy', () => {
+    const raw = { type: 'buttonPressed', button: 'play', extra: 1 };
+    const request = parseControlsRequest(raw);
+    expect(request).toEqual({ type: 'buttonPressed', button: 'play' });
+    expect(request).not.toBe(raw);
+    expect(Object.isFrozen(request)).toBe(true);
   });
 });
 

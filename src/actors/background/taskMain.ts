@@ -133,7 +133,7 @@ export default async function taskMain(
     channel.send(event);
   });
   controls.on('stateChanged', (state) => {
-    channel.send({ kind: 'event', name: 'controls.stateChanged', payload: controlsPayload(state) });
+    channel.send({ kind: 'event', name: 'controls.stateChanged', payload: state });
   });
 
   const view = new BackgroundMediaPlayerTaskView({
@@ -215,7 +215,7 @@ export default async function taskMain(
   channel.send({
     kind: 'event',
     name: 'controls.stateChanged',
-    payload: controlsPayload(controls.getState()),
+    payload: controls.getState(),
   });
 
   let definition: unknown;
@@ -283,6 +283,3 @@ function playerCommandHandlers(player: MediaPlayer): PlayerCommandMethods<void> 
 
 const isForwarded = (name: string): name is PlayerEventName =>
   (playerEventNames as readonly string[]).includes(name);
-
-// MERGE: the controls contract's schema replaces this.
-const controlsPayload = (state: object) => state as Record<string, unknown>;

@@ -18,15 +18,12 @@ import {
   type EnvelopeOf,
   type LifecycleNotice,
   reviveError,
+  type SystemMediaTransportControlsState,
   type TaskAudio,
 } from '../../protocol.js';
 import { copyValueSet, type ValueSet } from '../../valueSet.js';
 import { createTaskInspectionRelay } from '../inspection/taskActors.js';
 import { MessageBuffer } from '../messageBuffer.js';
-import type {
-  DeliveryOutcome,
-  SystemMediaTransportControlsState,
-} from '../task/systemMediaTransportControls.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
 import { PlaybackStateKeeper } from './playbackStateKeeper.js';
 import { MediaPlayerProxy } from './playerProxy.js';
@@ -504,8 +501,7 @@ export class App {
     if (connection !== this.#connection) return;
     if (event.name === 'controls.stateChanged') {
       const first = this.#controlsState === null;
-      // MERGE: typed by the controls contract's schema.
-      this.#controlsState = event.payload as unknown as SystemMediaTransportControlsState;
+      this.#controlsState = event.payload;
       if (first) this.#system.controlsReady(this);
       else this.#controlsEvents.emit('stateChanged', this.#controlsState);
       return;

@@ -4,7 +4,7 @@ import type {
   SystemMediaTransportControlsButton,
   SystemMediaTransportControlsRequest,
   SystemMediaTransportControlsState,
-} from '../../actors/task/systemMediaTransportControls.js';
+} from '../../protocol/controls.js';
 
 /**
  * What a controls adapter attaches to: a `SystemMediaTransportControls`, or a replica of one

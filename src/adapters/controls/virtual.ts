@@ -1,14 +1,14 @@
+import { Emitter, type Listener } from '../../emitter.js';
+import { InvalidOperationError } from '../../errors.js';
 import {
-  checkControlsRequest,
   type DeliveryOutcome,
   type MediaPlaybackAutoRepeatMode,
+  parseControlsRequest,
   type SoundLevel,
   type SystemMediaTransportControlsButton,
   type SystemMediaTransportControlsRequest,
   type SystemMediaTransportControlsState,
-} from '../../actors/task/systemMediaTransportControls.js';
-import { Emitter, type Listener } from '../../emitter.js';
-import { InvalidOperationError } from '../../errors.js';
+} from '../../protocol/controls.js';
 import type { ControlsAdapter, ControlsOutcome, ControlsTarget } from './types.js';
 
 /** One request sent by virtual controls and what became of it. */
@@ -92,7 +92,7 @@ export function createVirtualControls(): VirtualControls {
   }
 
   function send(raw: SystemMediaTransportControlsRequest): Promise<boolean> {
-    const request = checkControlsRequest(raw);
+    const request = parseControlsRequest(raw);
     if (!target) return Promise.resolve(record(request, 'noTarget'));
     let result: DeliveryOutcome | PromiseLike<DeliveryOutcome>;
     try {

@@ -1,12 +1,12 @@
 import * as dbus from 'dbus-next';
+import { type Clock, systemClock } from '../../../clock.js';
+import { InvalidOperationError } from '../../../errors.js';
 import type {
   MediaPlaybackAutoRepeatMode,
   SystemMediaTransportControlsButton,
   SystemMediaTransportControlsRequest,
   SystemMediaTransportControlsState,
-} from '../../../actors/task/systemMediaTransportControls.js';
-import { type Clock, systemClock } from '../../../clock.js';
-import { InvalidOperationError } from '../../../errors.js';
+} from '../../../protocol/controls.js';
 import type { ControlsAdapter, ControlsTarget } from '../types.js';
 import { createVirtualControls } from '../virtual.js';
 import { sessionBusAddress } from './bus.js';

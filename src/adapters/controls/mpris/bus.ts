@@ -53,11 +53,6 @@ function reason(error: unknown, address: string): string {
 
 /**
  * Settles like `promise`, or rejects after `ms` milliseconds on `clock` saying what timed out.
- *
- * @example
- * ```ts
- * await withTimeout(bus.releaseName(name), systemClock, 5_000, 'releasing the bus name');
- * ```
  */
 export function withTimeout<T>(
   promise: Promise<T>,
@@ -85,13 +80,8 @@ export function withTimeout<T>(
 /**
  * Makes a call on `bus` and settles with it, or rejects when the connection reports an error
  * first (a call on a closed connection is never answered) or after `ms` milliseconds.
- *
- * @example
- * ```ts
- * await busCall(bus, () => bus.releaseName(name), systemClock, 5_000, 'releasing the name');
- * ```
  */
-export function busCall<T>(
+function busCall<T>(
   bus: MessageBus,
   call: () => Promise<T>,
   clock: Clock,
@@ -115,7 +105,7 @@ export function busCall<T>(
 }
 
 /** How to connect: the clock and time budget for the handshake. */
-export interface ConnectOptions {
+interface ConnectOptions {
   readonly clock: Clock;
   readonly timeoutMs: number;
 }
@@ -125,12 +115,6 @@ export interface ConnectOptions {
  * A connection error or no greeting within `timeoutMs` rejects with an Error quoting the address;
  * the half-open connection is closed first. The returned bus keeps a listener for `error`, so a
  * later failure never crashes the process: listen for `error` yourself to hear about it.
- *
- * @example
- * ```ts
- * const bus = await connectSessionBus(address, { clock: systemClock, timeoutMs: 5_000 });
- * closeSessionBus(bus);
- * ```
  */
 export async function connectSessionBus(
   address: string,
@@ -163,13 +147,6 @@ export async function connectSessionBus(
 /**
  * Asks for `name` without queueing behind another owner. Resolves `true` when the connection is
  * now the primary owner, `false` when someone else owns the name.
- *
- * @example
- * ```ts
- * if (!(await claimBusName(bus, 'org.mpris.MediaPlayer2.backbeat.music', clock, 5_000))) {
- *   // another player has that name
- * }
- * ```
  */
 export async function claimBusName(
   bus: MessageBus,
@@ -192,11 +169,6 @@ export async function claimBusName(
 /**
  * Gives `name` back to the bus. Never rejects: a connection that is already gone has lost the
  * name anyway.
- *
- * @example
- * ```ts
- * await releaseBusName(bus, 'org.mpris.MediaPlayer2.backbeat.music', clock, 5_000);
- * ```
  */
 export async function releaseBusName(
   bus: MessageBus,
@@ -213,11 +185,6 @@ export async function releaseBusName(
 
 /**
  * Closes a bus connection. Calling it again does nothing.
- *
- * @example
- * ```ts
- * closeSessionBus(bus);
- * ```
  */
 export function closeSessionBus(bus: MessageBus): void {
   try {

@@ -3,7 +3,7 @@ import * as dbus from 'dbus-next';
 import type {
   DisplayState,
   SystemMediaTransportControlsState,
-} from '../../../actors/task/systemMediaTransportControls.js';
+} from '../../../protocol/controls.js';
 
 /** The track id MPRIS reserves for "no current track". */
 export const NO_TRACK = '/org/mpris/MediaPlayer2/TrackList/NoTrack';
@@ -11,7 +11,7 @@ export const NO_TRACK = '/org/mpris/MediaPlayer2/TrackList/NoTrack';
 const MAX_INT32 = 0x7fffffff;
 
 /** Object path prefix of the track ids Backbeat hands out. */
-export const TRACK_ID_PREFIX = '/backbeat/track/';
+const TRACK_ID_PREFIX = '/backbeat/track/';
 
 /**
  * The MPRIS metadata of the current track as plain values: what `Metadata` (`a{sv}`) carries.
@@ -67,15 +67,6 @@ function isEmptyDisplay(display: DisplayState): boolean {
 /**
  * Hands out MPRIS track ids: a new id every time the published display changes, and
  * {@link NO_TRACK} while neither a display nor a timeline has been published.
- *
- * @example
- * ```ts
- * const ids = new TrackIds();
- * ids.idFor(smtc.getState()); // '/org/mpris/MediaPlayer2/TrackList/NoTrack'
- * smtc.displayUpdater.musicProperties.title = 'Song';
- * smtc.displayUpdater.update();
- * ids.idFor(smtc.getState()); // '/backbeat/track/1'
- * ```
  */
 export class TrackIds {
   #count = 0;
@@ -131,11 +122,6 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Whether two metadata values show the same thing.
- *
- * @example
- * ```ts
- * sameMetadata(mprisMetadata(a, id), mprisMetadata(a, id)); // true
- * ```
  */
 export function sameMetadata(a: MprisMetadata, b: MprisMetadata): boolean {
   return (
@@ -154,12 +140,6 @@ export function sameMetadata(a: MprisMetadata, b: MprisMetadata): boolean {
 /**
  * The D-Bus `a{sv}` map for `metadata`, keyed by the MPRIS / xesam names. Empty values are left
  * out, as MPRIS asks.
- *
- * @example
- * ```ts
- * const map = metadataVariants(metadata);
- * map['xesam:title']?.value; // 'Song'
- * ```
  */
 export function metadataVariants(metadata: MprisMetadata): Record<string, Variant> {
   const map: Record<string, Variant> = {

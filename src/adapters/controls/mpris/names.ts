@@ -2,7 +2,7 @@
 export const MPRIS_OBJECT_PATH = '/org/mpris/MediaPlayer2';
 
 /** The bus name prefix shared by every Backbeat player. */
-export const MPRIS_BUS_NAME_PREFIX = 'org.mpris.MediaPlayer2.backbeat.';
+const MPRIS_BUS_NAME_PREFIX = 'org.mpris.MediaPlayer2.backbeat.';
 
 /** The longest bus name D-Bus accepts. */
 const MAX_BUS_NAME_LENGTH = 255;

@@ -5,11 +5,6 @@ const given = new Set<string>();
 
 /**
  * Writes a notice to standard error.
- *
- * @example
- * ```ts
- * warnNotice('Backbeat: MPRIS media controls are off');
- * ```
  */
 export const warnNotice: NoticeSink = (message) => {
   console.warn(message);
@@ -18,11 +13,6 @@ export const warnNotice: NoticeSink = (message) => {
 /**
  * Gives a one-line notice the first time `key` is seen in this process; later calls with the
  * same key say nothing. Returns whether the notice was given.
- *
- * @example
- * ```ts
- * noticeOnce('noBus', 'MPRIS: no D-Bus session bus; system media controls are off', warnNotice);
- * ```
  */
 export function noticeOnce(key: string, message: string, sink: NoticeSink): boolean {
   if (given.has(key)) return false;

@@ -4,7 +4,7 @@ import type {
   SystemMediaTransportControlsButton,
   SystemMediaTransportControlsRequest,
   SystemMediaTransportControlsState,
-} from '../../../actors/task/systemMediaTransportControls.js';
+} from '../../../protocol/controls.js';
 import { metadataVariants } from './metadata.js';
 import type { MprisLoopStatus, MprisPlaybackStatus, MprisPlayerProperties } from './properties.js';
 import {
@@ -50,11 +50,6 @@ function invalidArgs(error: unknown): never {
 /**
  * `org.mpris.MediaPlayer2`, the root interface: it names the player and says it can neither be
  * raised nor quit from outside, and keeps no track list.
- *
- * @example
- * ```ts
- * bus.export('/org/mpris/MediaPlayer2', new MprisRootInterface('Backbeat'));
- * ```
  */
 export class MprisRootInterface extends Interface {
   readonly #identity: string;
@@ -106,13 +101,6 @@ MprisRootInterface.configureMembers({
  * `org.mpris.MediaPlayer2.Player`: shows what the app published through its host, and turns
  * method calls and property writes into requests to the app. Writes to `LoopStatus`, `Shuffle`
  * and `Rate` only ask: the property changes when the app publishes the new value.
- *
- * @example
- * ```ts
- * const player = new MprisPlayerInterface(host, { minimumRate: 0.25, maximumRate: 4 });
- * bus.export('/org/mpris/MediaPlayer2', player);
- * player.Seeked(10_000_000n); // emits the Seeked signal
- * ```
  */
 export class MprisPlayerInterface extends Interface {
   readonly #host: MprisPlayerHost;

@@ -1,8 +1,8 @@
+import type { Clock } from '../../../clock.js';
 import type {
   SystemMediaTransportControlsState,
   TimelineProperties,
-} from '../../../actors/task/systemMediaTransportControls.js';
-import type { Clock } from '../../../clock.js';
+} from '../../../protocol/controls.js';
 
 function sameTimeline(a: TimelineProperties, b: TimelineProperties): boolean {
   return (
@@ -23,14 +23,6 @@ function sameTimeline(a: TimelineProperties, b: TimelineProperties): boolean {
  * A published position further than `toleranceMs` from where the projection had got to is a
  * jump (a seek, by the app or on request): {@link PositionTracker.update} reports it so MPRIS
  * can emit `Seeked`.
- *
- * @example
- * ```ts
- * const tracker = new PositionTracker(clock, 1_000);
- * tracker.reset(smtc.getState());
- * clock.advance(2_000);
- * tracker.positionMs(); // 2 000 ms further on while playing at rate 1
- * ```
  */
 export class PositionTracker {
   readonly #clock: Clock;

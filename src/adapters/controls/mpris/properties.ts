@@ -2,7 +2,7 @@ import type {
   MediaPlaybackAutoRepeatMode,
   MediaPlaybackStatus,
   SystemMediaTransportControlsState,
-} from '../../../actors/task/systemMediaTransportControls.js';
+} from '../../../protocol/controls.js';
 import { type MprisMetadata, metadataVariants, sameMetadata } from './metadata.js';
 
 /** MPRIS `PlaybackStatus`. */
@@ -73,10 +73,6 @@ export function mprisLoopStatus(mode: MediaPlaybackAutoRepeatMode): MprisLoopSta
  * The SMTC repeat mode an MPRIS `LoopStatus` asks for.
  *
  * @throws TypeError quoting the value when it is not `None`, `Track` or `Playlist`.
- * @example
- * ```ts
- * repeatModeFromLoopStatus('Track'); // 'track'
- * ```
  */
 export function repeatModeFromLoopStatus(value: unknown): MediaPlaybackAutoRepeatMode {
   if (typeof value === 'string' && Object.hasOwn(REPEAT_MODE, value)) {
@@ -87,12 +83,6 @@ export function repeatModeFromLoopStatus(value: unknown): MediaPlaybackAutoRepea
 
 /**
  * Whether the published timeline leaves room to seek (`maxSeekTime` past `minSeekTime`).
- *
- * @example
- * ```ts
- * smtc.updateTimelineProperties({ endTime: 180_000, maxSeekTime: 180_000 });
- * hasSeekWindow(smtc.getState()); // true
- * ```
  */
 export function hasSeekWindow(state: SystemMediaTransportControlsState): boolean {
   return state.timeline.maxSeekTime > state.timeline.minSeekTime;
@@ -101,12 +91,6 @@ export function hasSeekWindow(state: SystemMediaTransportControlsState): boolean
 /**
  * The player properties for `state`. Every `Can*` is false while the controls are disabled
  * (`isEnabled`); `CanSeek` needs a seek window in the published timeline.
- *
- * @example
- * ```ts
- * const props = playerProperties(smtc.getState(), mprisMetadata(smtc.getState(), NO_TRACK));
- * props.CanGoNext; // smtc.isEnabled && smtc.isNextEnabled
- * ```
  */
 export function playerProperties(
   state: SystemMediaTransportControlsState,
@@ -145,11 +129,6 @@ const PROPERTY_NAMES = [
 /**
  * The properties that differ between `before` and `after`, as D-Bus values ready for
  * `PropertiesChanged` (the metadata as its `a{sv}` map). Empty when nothing changed.
- *
- * @example
- * ```ts
- * changedProperties(before, after); // { PlaybackStatus: 'Playing' }
- * ```
  */
 export function changedProperties(
   before: MprisPlayerProperties,

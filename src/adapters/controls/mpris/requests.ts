@@ -2,17 +2,11 @@ import type {
   MediaPlaybackStatus,
   SystemMediaTransportControlsRequest,
   SystemMediaTransportControlsState,
-} from '../../../actors/task/systemMediaTransportControls.js';
+} from '../../../protocol/controls.js';
 import { hasSeekWindow, repeatModeFromLoopStatus } from './properties.js';
 
 /**
  * The button `PlayPause` stands for: `pause` while playing, otherwise `play`.
- *
- * @example
- * ```ts
- * playPauseButton('playing'); // 'pause'
- * playPauseButton('stopped'); // 'play'
- * ```
  */
 export function playPauseButton(status: MediaPlaybackStatus): 'play' | 'pause' {
   return status === 'playing' ? 'pause' : 'play';
@@ -26,12 +20,6 @@ function canSeek(state: SystemMediaTransportControlsState): boolean {
  * The request MPRIS `Seek(offset)` stands for, or `null` when it has no effect (no seek window).
  * The target is the current position plus `offsetUs` microseconds, at least 0; a target past
  * the end of the track stands for `Next`, as MPRIS says.
- *
- * @example
- * ```ts
- * seekRequest(state, 30_000, 10_000_000);
- * // { type: 'playbackPositionChangeRequested', requestedPlaybackPosition: 40_000 }
- * ```
  */
 export function seekRequest(
   state: SystemMediaTransportControlsState,
@@ -51,12 +39,6 @@ export function seekRequest(
 /**
  * The request MPRIS `SetPosition(trackId, position)` stands for, or `null` when MPRIS says to do
  * nothing: no seek window, a stale track id, a negative position or one past the end.
- *
- * @example
- * ```ts
- * setPositionRequest(state, '/backbeat/track/1', '/backbeat/track/1', 10_000_000);
- * // { type: 'playbackPositionChangeRequested', requestedPlaybackPosition: 10_000 }
- * ```
  */
 export function setPositionRequest(
   state: SystemMediaTransportControlsState,
@@ -76,11 +58,6 @@ export function setPositionRequest(
  * The request a write to `Rate` stands for. A rate of 0 stands for `Pause`, as MPRIS says.
  *
  * @throws TypeError quoting the value when it is not a finite number.
- * @example
- * ```ts
- * rateRequest(1.5); // { type: 'playbackRateChangeRequested', requestedPlaybackRate: 1.5 }
- * rateRequest(0);   // { type: 'buttonPressed', button: 'pause' }
- * ```
  */
 export function rateRequest(value: unknown): SystemMediaTransportControlsRequest {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -94,11 +71,6 @@ export function rateRequest(value: unknown): SystemMediaTransportControlsRequest
  * The request a write to `LoopStatus` stands for.
  *
  * @throws TypeError quoting the value when it is not `None`, `Track` or `Playlist`.
- * @example
- * ```ts
- * loopStatusRequest('Track');
- * // { type: 'autoRepeatModeChangeRequested', requestedAutoRepeatMode: 'track' }
- * ```
  */
 export function loopStatusRequest(value: unknown): SystemMediaTransportControlsRequest {
   return {
@@ -111,10 +83,6 @@ export function loopStatusRequest(value: unknown): SystemMediaTransportControlsR
  * The request a write to `Shuffle` stands for.
  *
  * @throws TypeError quoting the value when it is not a boolean.
- * @example
- * ```ts
- * shuffleRequest(true); // { type: 'shuffleEnabledChangeRequested', requestedShuffleEnabled: true }
- * ```
  */
 export function shuffleRequest(value: unknown): SystemMediaTransportControlsRequest {
   if (typeof value !== 'boolean') {

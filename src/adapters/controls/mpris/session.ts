@@ -10,7 +10,7 @@ import {
 } from './player.js';
 
 /** Everything needed to put one player on the session bus. */
-export interface MprisSessionOptions {
+interface MprisSessionOptions {
   readonly address: string;
   readonly busName: string;
   readonly identity: string;
@@ -38,13 +38,6 @@ export interface MprisSession {
  *
  * @throws Error when the bus cannot be reached in time or the name is owned by someone else
  * (the connection is closed first).
- * @example
- * ```ts
- * const session = await openMprisSession({ address, busName, identity: 'Backbeat', host,
- *   rates: { minimumRate: 0.25, maximumRate: 4 }, clock: systemClock, timeoutMs: 5_000,
- *   onLost: () => {} });
- * await session.close();
- * ```
  */
 export async function openMprisSession(options: MprisSessionOptions): Promise<MprisSession> {
   const { clock, timeoutMs, busName } = options;
