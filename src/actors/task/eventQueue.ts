@@ -16,8 +16,19 @@ let scheduled = false;
 
 function drain(): void {
   scheduled = false;
-  // Deliveries queued by listeners join the same pass, after the one that raised them.
-  for (let next = queue.shift(); next; next = queue.shift()) next();
+  // Deliveries queued by listeners join the same pass, after the one that raised them. The
+  // queue is read by index and emptied once (`shift` would copy a long queue on every read).
+  let i = 0;
+  try {
+    for (; i < queue.length; i++) (queue[i] as () => void)();
+  } finally {
+    // A delivery that threw (it reported its fault already) leaves the rest for a new pass.
+    queue.splice(0, i + 1);
+    if (queue.length > 0 && !scheduled) {
+      scheduled = true;
+      queueMicrotask(drain);
+    }
+  }
 }
 
 /** Queues `deliver` behind every event raised before it. */
