@@ -13,6 +13,13 @@ import { bindToFaultScope } from '../../faults.js';
 
 const queue: Array<() => void> = [];
 let scheduled = false;
+// A resolved promise's `then` schedules the pass: Node wraps each `queueMicrotask` in an async
+// resource, which costs more than a short pass itself.
+const settled = Promise.resolve();
+const schedule = () => {
+  scheduled = true;
+  void settled.then(drain);
+};
 
 function drain(): void {
   scheduled = false;
@@ -24,18 +31,12 @@ function drain(): void {
   } finally {
     // A delivery that threw (it reported its fault already) leaves the rest for a new pass.
     queue.splice(0, i + 1);
-    if (queue.length > 0 && !scheduled) {
-      scheduled = true;
-      queueMicrotask(drain);
-    }
+    if (queue.length > 0 && !scheduled) schedule();
   }
 }
 
 /** Queues `deliver` behind every event raised before it. */
 export function raiseLater(deliver: () => void): void {
   queue.push(bindToFaultScope(deliver));
-  if (!scheduled) {
-    scheduled = true;
-    queueMicrotask(drain);
-  }
+  if (!scheduled) schedule();
 }
