@@ -14,7 +14,7 @@ import {
   type TransportEndpoint,
 } from '../../src/adapters/transport/types.ts';
 import { MediaError, ProtocolError, TaskUnavailableError } from '../../src/errors.ts';
-import type { Draft, Envelope } from '../../src/protocol.ts';
+import { type Draft, type Envelope, isBatch } from '../../src/protocol.ts';
 import { envelopesIn, outcome, settlesAtOnce } from '../fixtures/transport/support.ts';
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -49,11 +49,7 @@ function joined<T extends CallSignatures>(handlers: T) {
 
 /** Unwraps every received post into its envelopes. */
 const envelopes = (posts: unknown[]): Envelope[] =>
-  posts.flatMap((p) =>
-    (p as { kind?: string }).kind === 'batch'
-      ? (p as { items: Envelope[] }).items
-      : [p as Envelope],
-  );
+  posts.flatMap((p) => (isBatch(p) ? (p.items as Envelope[]) : [p as Envelope]));
 
 describe('the stream', () => {
   it('delivers in seq order, reports a gap (and delivers), drops and reports a late one', async () => {
