@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelCore } from '../../src/actors/channel/core.ts';
+import { Channel } from '../../src/actors/channel/core.ts';
 import type { TransportEndpoint } from '../../src/adapters/transport/types.ts';
 import { ValueSetError } from '../../src/errors.ts';
 
@@ -25,11 +25,11 @@ function pair() {
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-describe('message batching (foreground side)', () => {
-  it('sends the messages of one turn as one post, delivered one by one, in order', async () => {
+describe('batching', () => {
+  it('sends what one turn queued as one post, delivered one by one, in order', async () => {
     const { posts, a, b } = pair();
-    const sender = new ChannelCore(a, { batchMessages: true });
-    const receiver = new ChannelCore(b, {});
+    const sender = new Channel(a, {});
+    const receiver = new Channel(b, {});
     const got: number[] = [];
     receiver.on('message', (e) => got.push(e.data.n as number));
     for (let n = 0; n < 50; n++) sender.send({ kind: 'message', data: { n } });
@@ -39,20 +39,46 @@ describe('message batching (foreground side)', () => {
     expect(receiver.lastReceivedSeq).toBe(50);
   });
 
-  it('flushes queued messages before anything else, so order holds across kinds', async () => {
+  it('keeps the order across kinds within a batch, and starts a new post next turn', async () => {
     const { posts, a, b } = pair();
-    const sender = new ChannelCore(a, { batchMessages: true });
-    const receiver = new ChannelCore(b, {});
+    const sender = new Channel(a, {});
+    const receiver = new Channel(b, {});
     const seen: string[] = [];
     receiver.on('message', (e) => seen.push(`message ${e.data.n}`));
     receiver.on('control', (e) => seen.push(`control ${e.command.type}`));
     sender.send({ kind: 'message', data: { n: 1 } });
     sender.send({ kind: 'message', data: { n: 2 } });
-    sender.send({ kind: 'control', command: { type: 'shutdown' } });
+    sender.send({ kind: 'control', command: { type: 'complete' } });
     sender.send({ kind: 'message', data: { n: 3 } });
+    await Promise.resolve();
+    sender.send({ kind: 'message', data: { n: 4 } });
     await settle();
-    expect(seen).toEqual(['message 1', 'message 2', 'control shutdown', 'message 3']);
-    expect(posts).toHaveLength(3);
+    expect(seen).toEqual(['message 1', 'message 2', 'control complete', 'message 3', 'message 4']);
+    expect(posts).toHaveLength(2);
+    expect(receiver.lastReceivedSeq).toBe(5);
+  });
+
+  it('flush() posts at once; close() flushes, then sends throw and nothing is received', async () => {
+    const { posts, a, b } = pair();
+    const sender = new Channel(a, {});
+    const receiver = new Channel(b, {});
+    const got: unknown[] = [];
+    receiver.on('message', (e) => got.push(e.data.n));
+    sender.send({ kind: 'message', data: { n: 1 } });
+    sender.flush();
+    expect(posts).toHaveLength(1);
+    sender.send({ kind: 'message', data: { n: 2 } });
+    sender.send({ kind: 'message', data: { n: 3 } });
+    sender.close();
+    expect(posts).toHaveLength(2);
+    expect(sender.closed).toBe(true);
+    expect(() => sender.send({ kind: 'message', data: { n: 4 } })).toThrow(
+      'The channel is closed; nothing was sent',
+    );
+    receiver.close();
+    await settle();
+    expect(got).toEqual([]);
+    expect(posts).toHaveLength(2);
   });
 
   it('an invalid item in a batch is dropped and reported; the others are delivered', () => {
@@ -65,7 +91,7 @@ describe('message batching (foreground side)', () => {
       },
     };
     const errors: string[] = [];
-    const receiver = new ChannelCore(endpoint, { onProtocolError: (e) => errors.push(e.message) });
+    const receiver = new Channel(endpoint, { onProtocolError: (e) => errors.push(e.message) });
     const got: unknown[] = [];
     receiver.on('message', (e) => got.push(e.data));
     deliver({
@@ -73,7 +99,7 @@ describe('message batching (foreground side)', () => {
       kind: 'batch',
       items: [
         { v: 1, kind: 'message', seq: 1, data: { n: 1 } },
-        { v: 1, kind: 'message', seq: 2, data: { n: Number.NaN } },
+        { v: 1, kind: 'message', seq: 2, data: 'not a plain object' },
         { v: 1, kind: 'message', seq: 3, data: { n: 3 } },
       ],
     });
@@ -88,23 +114,22 @@ describe('a batched post that fails', () => {
     const { posts, a, b } = pair();
     const sendErrors: Error[] = [];
     const protocolErrors: string[] = [];
-    const sender = new ChannelCore(a, {
-      batchMessages: true,
+    const sender = new Channel(a, {
       onSendError: (error) => sendErrors.push(error),
     });
-    const receiver = new ChannelCore(b, { onProtocolError: (e) => protocolErrors.push(e.message) });
+    const receiver = new Channel(b, { onProtocolError: (e) => protocolErrors.push(e.message) });
     const got: unknown[] = [];
     receiver.on('message', (e) => got.push(e.data.n));
     receiver.on('control', (e) => got.push(e.command.type));
     sender.send({ kind: 'message', data: { n: 1 } });
-    // Past the check (a relay draft is not a user ValueSet), so only the post can refuse it.
+    // Not a ValueSet, but the channel does not check drafts: only the post can refuse it.
     sender.send({ kind: 'message', data: { n: 2, f: new Proxy({}, {}) } as never });
     sender.send({ kind: 'message', data: { n: 3 } });
     sender.send({ kind: 'message', data: { n: 4 } });
     await Promise.resolve();
-    sender.send({ kind: 'control', command: { type: 'shutdown' } });
+    sender.send({ kind: 'control', command: { type: 'complete' } });
     await settle();
-    expect(got).toEqual([1, 3, 4, 'shutdown']);
+    expect(got).toEqual([1, 3, 4, 'complete']);
     expect(sendErrors).toHaveLength(1);
     expect(sendErrors[0]).toBeInstanceOf(ValueSetError);
     expect(sendErrors[0]?.message).toMatch(/Message 2 could not be sent and was dropped/);
@@ -116,7 +141,7 @@ describe('a batched post that fails', () => {
 
   it('without a handler it is a warning, not an uncaught error', async () => {
     const { a } = pair();
-    const sender = new ChannelCore(a, { batchMessages: true });
+    const sender = new Channel(a, {});
     const warned: string[] = [];
     const warn = console.warn;
     console.warn = (message: string) => warned.push(message);
@@ -128,33 +153,5 @@ describe('a batched post that fails', () => {
     }
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatch(/could not be sent/);
-  });
-});
-
-describe('a direct post that fails', () => {
-  it('throws a ValueSetError to the sender at once and uses no sequence number', () => {
-    let fail = true;
-    const posted: unknown[] = [];
-    const endpoint: TransportEndpoint = {
-      postMessage(message) {
-        if (fail) throw new DOMException('could not be cloned', 'DataCloneError');
-        posted.push(message);
-      },
-      onMessage: () => () => {},
-    };
-    const sender = new ChannelCore(endpoint, {});
-    const error = (() => {
-      try {
-        sender.send({ kind: 'message', data: { n: 1 } });
-      } catch (thrown) {
-        return thrown;
-      }
-    })();
-    expect(error).toBeInstanceOf(ValueSetError);
-    expect((error as Error).message).toMatch(/Message 1 could not be sent[\s\S]*DataCloneError/);
-    expect(sender.lastSentSeq).toBe(0);
-    fail = false;
-    expect(sender.send({ kind: 'message', data: { n: 2 } })).toBe(1);
-    expect(posted).toHaveLength(1);
   });
 });

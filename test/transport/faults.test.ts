@@ -6,9 +6,9 @@ import type { ExitInfo, HostKind } from '../../src/adapters/transport/types.ts';
 import { VirtualClock } from '../../src/clock.ts';
 import { TaskUnavailableError } from '../../src/errors.ts';
 import {
-  deep,
   type EchoApi,
   next,
+  nextMessage,
   outcome,
   settlesAtOnce,
   startEcho,
@@ -27,9 +27,9 @@ const ISOLATED: HostKind[] = ['worker', 'process'];
 /** Starts calls that can only end when the task goes away; their outcomes are tracked at once. */
 function pendingCalls(channel: ForegroundChannel<EchoApi>) {
   return [
-    outcome(channel.remote.hang()),
-    outcome(channel.call((remote) => remote.hang())),
-    outcome(channel.call(async (remote) => [await remote.add(1, 1), await remote.hang()])),
+    outcome(channel.call('hang', [])),
+    outcome(channel.call('hang', [])),
+    outcome(channel.call('add', [1, 1]).then(() => channel.call('hang', []))),
   ];
 }
 
@@ -46,12 +46,13 @@ async function expectUnavailable(
   }
   expect(channel.pendingCalls).toBe(0);
   expect(channel.unavailable).toBeInstanceOf(TaskUnavailableError);
-  const later = channel.remote.add(1, 2);
+  const later = channel.call('add', [1, 2]);
   expect(await settlesAtOnce(later)).toBe(true);
   await expect(later).rejects.toBeInstanceOf(TaskUnavailableError);
-  expect(await settlesAtOnce(channel.call((remote) => remote.kind))).toBe(true);
-  await expect(deep(channel.remote).nested.deep.value).rejects.toBeInstanceOf(TaskUnavailableError);
-  expect(() => channel.send({ kind: 'control', command: { type: 'shutdown' } })).toThrow(
+  const unserved = channel.call('teleport', []);
+  expect(await settlesAtOnce(unserved)).toBe(true);
+  await expect(unserved).rejects.toBeInstanceOf(TaskUnavailableError);
+  expect(() => channel.send({ kind: 'control', command: { type: 'complete' } })).toThrow(
     TaskUnavailableError,
   );
 }
@@ -63,30 +64,41 @@ describe.concurrent.each(HOST_KINDS)(
   '%s host: every way a task ends',
   { timeout: SPAWN_TIMEOUT },
   (kind) => {
-    it('throws an uncaught error: crashed, with the error', async ({ expect }) => {
+    it('throws an uncaught error: crashed, with the error; what it sent just before arrives', async ({
+      expect,
+    }) => {
       const { channel, exited } = await startEcho(kind);
       const pending = pendingCalls(channel);
-      await channel.remote.crash();
+      const crashing = outcome(nextMessage(channel, 'crashing'));
+      await channel.call('crash', []);
       const info = await exited;
+      if (kind !== 'inline') {
+        // The host runs the channel's flush before the task ends (the inline host cannot yet).
+        expect(await Promise.race([crashing, 'lost'])).toMatchObject({
+          value: { data: { type: 'crashing' } },
+        });
+      }
       expect(info.reason).toBe('crashed');
       expect(info.error).toBeInstanceOf(RangeError);
       expect(info.error).toMatchObject({ message: 'boom', code: 'E_BOOM' });
       await expectUnavailable(expect, channel, pending, 'crashed: RangeError: boom');
     });
 
-    it('ends itself through its context: exited with the code, messages sent before arrive', async ({
+    it('ends itself through its context right after sending: exited with the code, the sends arrive', async ({
       expect,
     }) => {
       const { channel, exited } = await startEcho(kind);
       const pending = pendingCalls(channel);
-      const notices: string[] = [];
-      channel.on('lifecycle', (e) => notices.push(e.notice.type));
-      const call = outcome(channel.remote.contextExit(3));
+      const seen: string[] = [];
+      channel.on('lifecycle', (e) => seen.push(e.notice.type));
+      channel.on('message', (e) => seen.push(`${String(e.data.type)} ${String(e.data.n)}`));
+      const call = outcome(channel.call('contextExit', [3]));
       const info = await exited;
       // Answered just before the exit: the answer is kept, not overtaken by the exit notice.
       expect((await call).error).toBeUndefined();
       expect(info).toMatchObject({ reason: 'exited', code: 3 });
-      expect(notices).toEqual(['completed']);
+      // Sent in the exit's own turn: flushed before the task ended.
+      expect(seen).toEqual(['last 1', 'last 2', 'last 3', 'completed']);
       await expectUnavailable(expect, channel, pending, 'exited: code 3');
     });
   },
@@ -99,7 +111,7 @@ describe.concurrent.each(ISOLATED)(
     it('calls process.exit(3): exited with code 3', async ({ expect }) => {
       const { channel, exited } = await startEcho(kind);
       const pending = pendingCalls(channel);
-      const call = outcome(channel.remote.processExit(3));
+      const call = outcome(channel.call('processExit', [3]));
       expect(await exited).toMatchObject({ reason: 'exited', code: 3 });
       // Answered just before the exit: the answer is kept, not overtaken by the exit notice.
       expect((await call).error).toBeUndefined();
@@ -112,8 +124,8 @@ describe.concurrent.each(ISOLATED)(
         forwardStderr: false,
       });
       const pending = pendingCalls(channel);
-      const allocating = next(channel, 'event', (e) => e.name === 'allocating');
-      await channel.remote.oom();
+      const allocating = nextMessage(channel, 'allocating');
+      await channel.call('oom', []);
       await allocating;
       const from = performance.now();
       const info = await exited;
@@ -152,8 +164,8 @@ describe.concurrent.each(ISOLATED)(
       expect(dog.outstanding).toBe(0);
 
       const pending = pendingCalls(channel);
-      const spinning = next(channel, 'event', (e) => e.name === 'spinning');
-      await channel.remote.spin();
+      const spinning = nextMessage(channel, 'spinning');
+      await channel.call('spin', []);
       await spinning;
       await clock.advanceAsync(1_000); // ping 4 goes out; the loop cannot answer
       expect(unresponsive).toEqual([]);
@@ -181,14 +193,27 @@ describe('inline host', () => {
     await host.terminate('test over');
   });
 
-  it('a task-side relay listener throws: crashed', async ({ expect }) => {
+  it('a task-side listener throws: crashed', async ({ expect }) => {
     const { channel, exited } = await startEcho('inline');
     const pending = pendingCalls(channel);
-    channel.send({ kind: 'control', command: { type: 'press', button: 'record' } });
+    channel.send({ kind: 'control', command: { type: 'complete' } });
     const info = await exited;
     expect(info.reason).toBe('crashed');
     expect(info.error).toMatchObject({ name: 'RangeError', message: 'control listener broke' });
     await expectUnavailable(expect, channel, pending, /^crashed: RangeError/);
+  });
+
+  // The inline host gives no onExiting: what the task queued in the turn it calls exit() is
+  // lost unless the task main flushes first. Remove `.fails` once the inline host flushes too.
+  it.fails('context.exit() right after a send delivers the send, without a flush of its own', async ({
+    expect,
+  }) => {
+    const { channel, exited } = await startEcho('inline');
+    const seen: string[] = [];
+    channel.on('lifecycle', (e) => seen.push(e.notice.type));
+    await channel.call('contextExit', [3, false]);
+    expect(await exited).toMatchObject({ reason: 'exited', code: 3 });
+    expect(seen).toEqual(['completed']);
   });
 
   it('answers pings, so the watchdog stays quiet on virtual time', async ({ expect }) => {

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_KINDS } from '../../src/adapters/transport/hostFactory.ts';
 import type { HostKind } from '../../src/adapters/transport/types.ts';
-import { BackbeatError, TaskUnavailableError, ValueSetError } from '../../src/errors.ts';
 import {
-  deep,
-  next,
+  BackbeatError,
+  ProtocolError,
+  TaskUnavailableError,
+  ValueSetError,
+} from '../../src/errors.ts';
+import {
+  nextMessage,
   outcome,
   type Started,
   settlesAtOnce,
@@ -14,6 +18,7 @@ import {
 
 const init = { at: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), tags: ['a', 'b'], count: 2 };
 const hosts = new Map<HostKind, Started>();
+const idle = { type: 'systemState', foreground: 'visible', otherMediaPlaying: false } as const;
 
 // One task per host kind for this file, started side by side.
 beforeAll(async () => {
@@ -22,32 +27,39 @@ beforeAll(async () => {
 }, 60_000); // real start-up of three tasks side by side on possibly busy cores
 afterAll(terminateAll);
 
-describe.each(HOST_KINDS)('%s host: calls and relay', (kind) => {
+describe.each(HOST_KINDS)('%s host: calls and the stream', (kind) => {
   let started: Started;
   beforeAll(() => {
     started = hosts.get(kind)!;
   });
 
-  it('round-trips calls, property reads at depth and init data', async () => {
-    const { remote } = started.channel;
-    expect(await remote.add(2, 3)).toBe(5);
-    expect(await remote.kind).toBe(kind);
-    expect(await deep(remote).nested.deep.value).toBe(42);
-    expect(await deep(remote).nested.deep.twice(21)).toBe(42);
+  it('answers calls, with their arguments and the init data', async () => {
+    const { channel } = started;
+    expect(await channel.call('add', [2, 3])).toBe(5);
+    expect(await channel.call('kind', [])).toBe(kind);
     const value = { list: [1, 'two', null, { three: true }], map: new Map([['k', 1]]) };
-    expect(await remote.echo(value)).toEqual(value);
-    expect(await started.channel.call((r) => r.add(40, 2))).toBe(42);
-    expect(await remote.init()).toEqual(init);
-    expect(started.channel.pendingCalls).toBe(0);
+    expect(await channel.call('echo', [value])).toEqual(value);
+    expect(await channel.call('init', [])).toEqual(init);
+    const many = await Promise.all([1, 2, 3].map((n) => channel.call('add', [n, n])));
+    expect(many).toEqual([2, 4, 6]);
+    expect(channel.pendingCalls).toBe(0);
+  });
+
+  it('rejects a call to a name the task does not serve with a ProtocolError naming it', async () => {
+    const error = await started.channel.call('teleport', []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ code: 'PROTOCOL' });
+    expect((error as Error).message).toMatch(/serves no call `teleport`; it serves kind, add,/);
+    expect(await started.channel.call('add', [1, 1])).toBe(2);
   });
 
   it('keeps the class, name, message and code of errors thrown by the task', async () => {
-    const { remote } = started.channel;
-    const range = await remote.throwRange().catch((e: unknown) => e);
+    const { channel } = started;
+    const range = await channel.call('throwRange', []).catch((e: unknown) => e);
     expect(range).toBeInstanceOf(RangeError);
     expect(range).toMatchObject({ name: 'RangeError', message: 'out of range: `7`' });
 
-    const valueSet = await remote.throwValueSet().catch((e: unknown) => e);
+    const valueSet = await channel.call('throwValueSet', []).catch((e: unknown) => e);
     expect(valueSet).toBeInstanceOf(ValueSetError);
     expect(valueSet).toBeInstanceOf(BackbeatError);
     expect(valueSet).toMatchObject({
@@ -56,7 +68,7 @@ describe.each(HOST_KINDS)('%s host: calls and relay', (kind) => {
       message: 'Invalid ValueSet: key `__proto__` refused',
     });
 
-    const coded = await remote.throwCoded().catch((e: unknown) => e);
+    const coded = await channel.call('throwCoded', []).catch((e: unknown) => e);
     expect(coded).toBeInstanceOf(Error);
     expect(coded).toMatchObject({
       name: 'Error',
@@ -66,82 +78,87 @@ describe.each(HOST_KINDS)('%s host: calls and relay', (kind) => {
     });
     expect(String((coded as Error).stack)).toContain('disk gone');
 
-    await expect(remote.rejectAsync()).rejects.toThrow(TypeError);
-    await expect(remote.rejectAsync()).rejects.toThrow('async nope');
-    await expect(remote.throwString()).rejects.toBe('plain string');
+    await expect(channel.call('rejectAsync', [])).rejects.toThrow(TypeError);
+    await expect(channel.call('rejectAsync', [])).rejects.toThrow('async nope');
+    await expect(channel.call('throwString', [])).rejects.toThrow(
+      'Non-error value thrown: `plain string`',
+    );
     // The channel is still fine after errors.
-    expect(await remote.add(1, 1)).toBe(2);
+    expect(await channel.call('add', [1, 1])).toBe(2);
   });
 
-  it('delivers 1000 relay envelopes in order, both ways', async () => {
-    const { channel } = started;
+  it('delivers 1000 envelopes in order, both ways, each side posting one turn at once', async () => {
+    const { channel, posts } = started;
     const ticks: { seq: number; i: number }[] = [];
-    const all = new Promise<void>((resolve) => {
-      const off = channel.on('event', (e) => {
-        if (e.name !== 'tick') return;
-        ticks.push({ seq: e.seq, i: (e.payload as { i: number }).i });
-        if (ticks.length === 1000) {
-          off();
-          resolve();
-        }
-      });
+    const off = channel.on('message', (e) => {
+      if (e.data.type === 'tick') ticks.push({ seq: e.seq, i: e.data.i as number });
     });
-    const lastSeq = await channel.remote.burst(1000);
-    await all;
+    const postsBefore = posts.length;
+    // The result is sent in the same turn as the ticks: it arrives after all of them.
+    const lastSeq = await channel.call('burst', [1000]);
+    off();
     expect(ticks.map((t) => t.i)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(ticks.at(-1)?.seq).toBe(lastSeq);
     for (let i = 1; i < ticks.length; i++) expect(ticks[i]!.seq).toBe(ticks[i - 1]!.seq + 1);
+    // 1000 messages and the result: one post.
+    expect(posts.slice(postsBefore)).toEqual([1001]);
 
+    const taskPostsBefore = (await channel.call('postsSeen', [])).length;
     const sent: number[] = [];
-    for (let i = 0; i < 1000; i++) {
-      sent.push(channel.send({ kind: 'control', command: { type: 'press', button: 'next' } }));
-    }
+    for (let i = 0; i < 1000; i++) sent.push(channel.send({ kind: 'control', command: idle }));
     // One pipe: the call is answered after the task handled every control sent before it.
-    const seen = await channel.remote.controlsSeen();
+    const seen = await channel.call('controlsSeen', []);
     expect(seen.slice(-1000)).toEqual(sent);
+    const taskPosts = await channel.call('postsSeen', []);
+    // The 1000 controls and the call behind them, then the postsSeen call.
+    expect(taskPosts.slice(taskPostsBefore)).toEqual([1001, 1]);
     expect(started.protocolErrors).toEqual([]);
   });
 
   it('drops and reports invalid envelopes, in both directions', async () => {
     const { channel, host } = started;
-    const names: string[] = [];
-    const off = channel.on('event', (e) => names.push(e.name));
+    const types: unknown[] = [];
+    const off = channel.on('message', (e) => types.push(e.data.type));
     const before = started.protocolErrors.length;
-    const after = next(channel, 'event', (e) => e.name === 'afterInvalid');
-    await channel.remote.sendInvalid();
+    const after = nextMessage(channel, 'afterInvalid');
+    await channel.call('sendInvalid', []);
     await after;
     off();
     const reported = started.protocolErrors.slice(before).map((e) => e.message);
-    expect(reported).toHaveLength(5);
-    expect(reported[0]).toContain('Invalid string `not an envelope`');
-    expect(reported[1]).toMatch(/Invalid `event` envelope:[\s\S]*→ at seq/);
-    expect(reported[2]).toContain('Unsupported protocol version: expected 1, got `2`');
-    expect(reported[3]).toMatch(/Invalid `rpc` envelope:[\s\S]*→ at msg\.id/);
-    expect(reported[4]).toMatch(/Invalid `message` envelope: Invalid ValueSet/);
+    expect(reported).toHaveLength(7);
+    expect(reported[0]).toBe('Invalid string `not an envelope`: not an envelope');
+    expect(reported[1]).toMatch(/^Invalid `message` envelope:[\s\S]*→ at seq/);
+    expect(reported[2]).toBe('Unsupported protocol version: expected 1, got `2`');
+    expect(reported[3]).toMatch(/^Invalid envelope: unknown kind `rpc`; expected one of call, /);
+    expect(reported[4]).toMatch(/^Invalid `message` envelope:[\s\S]*Expected a plain object/);
+    expect(reported[5]).toMatch(/^Invalid `event` envelope:[\s\S]*→ at name/);
+    expect(reported[6]).toMatch(/^Invalid `event` envelope:[\s\S]*→ at payload/);
     expect(started.protocolErrors.slice(before).every((e) => e.code === 'PROTOCOL')).toBe(true);
-    expect(names).toEqual(['afterInvalid']);
+    expect(types).toEqual(['afterInvalid']);
 
     host.endpoint.postMessage({ v: 1, kind: 'control', seq: 1, command: { type: 'explode' } });
+    host.endpoint.postMessage({ v: 1, kind: 'control', seq: 1, command: { type: 'shutdown' } });
     host.endpoint.postMessage(42);
-    const taskSide = await channel.remote.protocolErrors();
-    expect(taskSide).toHaveLength(2);
-    expect(taskSide[0]).toMatch(/Invalid `control` envelope:[\s\S]*→ at command\.type/);
-    expect(taskSide[1]).toContain('Invalid number `42`');
+    const taskSide = await channel.call('protocolErrors', []);
+    expect(taskSide).toHaveLength(3);
+    expect(taskSide[0]).toMatch(/^Invalid `control` envelope:[\s\S]*→ at command\.type/);
+    expect(taskSide[1]).toMatch(/^Invalid `control` envelope:[\s\S]*→ at command\.type/);
+    expect(taskSide[2]).toBe('Invalid number `42`: not an envelope');
     // Nothing got out of step: a valid envelope still goes through.
-    const sent = channel.send({ kind: 'control', command: { type: 'shutdown' } });
-    expect((await channel.remote.controlsSeen()).at(-1)).toBe(sent);
+    const sent = channel.send({ kind: 'control', command: idle });
+    expect((await channel.call('controlsSeen', [])).at(-1)).toBe(sent);
   });
 
   it('carries Dates across, in calls and in messages', async () => {
     const { channel } = started;
     const when = new Date(Date.UTC(1999, 11, 31, 23, 59, 59, 999));
-    const described = await channel.remote.describeDate(when);
+    const described = await channel.call('describeDate', [when]);
     expect(described.isDate).toBe(true);
     expect(described.iso).toBe('1999-12-31T23:59:59.999Z');
     expect(described.back).toBeInstanceOf(Date);
     expect(described.back.getTime()).toBe(when.getTime());
 
-    const echoed = next(channel, 'message');
+    const echoed = nextMessage(channel, 'echo');
     channel.send({ kind: 'message', data: { type: 'seek', at: when, list: [when] } });
     const { data } = await echoed;
     const inner = (data as { echo: { at: Date; list: Date[] } }).echo;
@@ -153,9 +170,11 @@ describe.each(HOST_KINDS)('%s host: calls and relay', (kind) => {
   it('is terminated by the foreground: pending calls reject, later ones at once', async () => {
     // Runs last in this group: it ends the shared task.
     const { host, channel, exited } = started;
-    const pending = [outcome(channel.remote.hang()), outcome(channel.call((r) => r.hang()))];
-    // Three waiting: hang(), the call() and the hang() inside it.
-    expect(channel.pendingCalls).toBe(3);
+    const pending = [outcome(channel.call('hang', [])), outcome(channel.call('hang', []))];
+    expect(channel.pendingCalls).toBe(2);
+    // The task has both: a call sent behind them comes back first.
+    expect(await channel.call('add', [0, 0])).toBe(0);
+    expect(channel.pendingCalls).toBe(2);
     await host.terminate('cancellationTimeout');
     const info = await exited;
     expect(info).toMatchObject({ reason: 'terminated', terminateReason: 'cancellationTimeout' });
@@ -167,12 +186,11 @@ describe.each(HOST_KINDS)('%s host: calls and relay', (kind) => {
         code: 'TASK_UNAVAILABLE',
       });
     }
-    const later = channel.remote.add(1, 2);
+    expect(channel.pendingCalls).toBe(0);
+    const later = channel.call('add', [1, 2]);
     expect(await settlesAtOnce(later)).toBe(true);
     await expect(later).rejects.toBeInstanceOf(TaskUnavailableError);
-    expect(() => channel.send({ kind: 'control', command: { type: 'shutdown' } })).toThrow(
-      TaskUnavailableError,
-    );
+    expect(() => channel.send({ kind: 'control', command: idle })).toThrow(TaskUnavailableError);
     await host.terminate('again'); // resolves at once, changes nothing
     expect(host.exitInfo?.terminateReason).toBe('cancellationTimeout');
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createWatchdog, superviseHeartbeat } from '../../src/actors/watchdog.ts';
 import { createExitNotice, type ExitInfo } from '../../src/adapters/transport/types.ts';
 import { VirtualClock } from '../../src/clock.ts';
-import type { RelayDraft, RelayEnvelopeOf } from '../../src/protocol.ts';
+import type { Draft, EnvelopeOf } from '../../src/protocol.ts';
 
 function setup(intervalMs = 1_000, timeoutMs = 2_500) {
   const clock = new VirtualClock();
@@ -146,12 +146,12 @@ describe('createWatchdog', () => {
 describe('superviseHeartbeat', () => {
   function fakes() {
     const clock = new VirtualClock();
-    const sent: RelayDraft[] = [];
-    let pongListener: ((e: RelayEnvelopeOf<'heartbeat'>) => void) | undefined;
+    const sent: Draft[] = [];
+    let pongListener: ((e: EnvelopeOf<'heartbeat'>) => void) | undefined;
     let listening = 0;
     const channel = {
-      send: (draft: RelayDraft) => sent.push(draft),
-      on: (kind: string, listener: (e: RelayEnvelopeOf<'heartbeat'>) => void) => {
+      send: (draft: Draft) => sent.push(draft),
+      on: (kind: string, listener: (e: EnvelopeOf<'heartbeat'>) => void) => {
         expect(kind).toBe('heartbeat');
         pongListener = listener;
         listening++;
