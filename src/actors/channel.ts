@@ -162,7 +162,7 @@ export function openForegroundChannel<Calls extends CallSignatures = CallSignatu
     core.sendBlocker = () => new TaskUnavailableError(reason, 'message');
     calls.close(() => new TaskUnavailableError(reason));
   };
-  host.onExit((info) => shut(describeExit(info)));
+  const stopWatchingExit = host.onExit((info) => shut(describeExit(info)));
 
   return {
     call: (name, args) => calls.call(name, args) as never,
@@ -185,6 +185,8 @@ export function openForegroundChannel<Calls extends CallSignatures = CallSignatu
     close(reason = 'channel closed') {
       shut(reason);
       core.close();
+      // The host may outlive this channel: it must not keep it (and its error) reachable.
+      stopWatchingExit();
     },
   };
 }

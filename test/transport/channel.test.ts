@@ -492,7 +492,7 @@ describe('a channel that shut', () => {
   // The host's exit listener is never removed by close(): it keeps the `unavailable` error,
   // whose not yet formatted stack keeps the channel it was made in. Remove `.fails` once close()
   // drops its exit listener.
-  it.fails("is not kept alive by its host's exit listener once closed", async () => {
+  it("is not kept alive by its host's exit listener once closed", async () => {
     const host = liveHost();
     const refs = await usedAndClosed(host);
     await collect();

@@ -203,9 +203,8 @@ describe('inline host', () => {
     await expectUnavailable(expect, channel, pending, /^crashed: RangeError/);
   });
 
-  // The inline host gives no onExiting: what the task queued in the turn it calls exit() is
-  // lost unless the task main flushes first. Remove `.fails` once the inline host flushes too.
-  it.fails('context.exit() right after a send delivers the send, without a flush of its own', async ({
+  // The inline host runs onExiting too: what the task queued in the turn it calls exit() goes.
+  it('context.exit() right after a send delivers the send, without a flush of its own', async ({
     expect,
   }) => {
     const { channel, exited } = await startEcho('inline');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine } from 'xstate';
+import { SystemMediaTransportControls } from '../../src/actors/task/systemMediaTransportControls.ts';
 import {
   BackbeatError,
   InvalidOperationError,
@@ -20,6 +21,9 @@ import {
   serializeError,
   toInspectRecord,
 } from '../../src/protocol.ts';
+
+/** What a fresh task publishes as its controls' state. */
+const smtcState = new SystemMediaTransportControls().getState();
 
 const snapshot: PlayerSnapshot = {
   currentState: 'playing',
@@ -63,7 +67,7 @@ const valid: Envelope[] = [
     name: 'mediaFailed',
     payload: { error: 'networkError', errorMessage: 'offline' },
   },
-  { v: 1, kind: 'event', seq: 4, name: 'controls.stateChanged', payload: { isPlayEnabled: true } },
+  { v: 1, kind: 'event', seq: 4, name: 'controls.stateChanged', payload: smtcState },
   { v: 1, kind: 'snapshot', seq: 2, state: snapshot },
   { v: 1, kind: 'message', seq: 3, data: { type: 'skip', at: new Date(0), list: [1, 'a', null] } },
   { v: 1, kind: 'lifecycle', seq: 4, notice: { type: 'runEntered' } },
@@ -195,8 +199,15 @@ describe('readEnvelope', () => {
       }),
     ).toMatch(/→ at snapshot\.volume/);
     expect(invalid({ ...event, name: 'controls.stateChanged', payload: [] })).toMatch(
-      /Expected a plain object[\s\S]*→ at payload/,
+      /must be an object, got ``[\s\S]*→ at payload/,
     );
+    expect(
+      invalid({
+        ...event,
+        name: 'controls.stateChanged',
+        payload: { ...smtcState, playbackStatus: 'dancing' },
+      }),
+    ).toMatch(/got `dancing`[\s\S]*→ at payload\.playbackStatus/);
   });
 
   it('refuses the commands and the notice that are no longer part of the contract', () => {

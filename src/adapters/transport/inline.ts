@@ -123,8 +123,22 @@ export function createInlineHost(options: HostOptions): TaskHost {
     }
   };
   const crash = (error: unknown) => end({ reason: 'crashed', error: toError(error) });
+  const exiting: Array<() => void> = [];
+  // Runs what the task registered to do before it ends by itself (post what it queued).
+  const beforeExit = () => {
+    for (const fn of exiting.splice(0)) {
+      try {
+        scope.run(fn);
+      } catch (error) {
+        outsideFaultScopes(() => reportLater(error));
+      }
+    }
+  };
   const later = (fn: () => void) => queueMicrotask(() => outsideFaultScopes(fn));
-  const scope = createFaultScope((error) => later(() => crash(error)));
+  const scope = createFaultScope((error) => {
+    beforeExit();
+    later(() => crash(error));
+  });
   const pair = createEndpointPair({
     onListenerError: (side, error) =>
       side === 'b' ? crash(error) : outsideFaultScopes(() => reportLater(error)),
@@ -141,9 +155,18 @@ export function createInlineHost(options: HostOptions): TaskHost {
   const context: TaskContext = {
     kind: 'inline',
     ...(options.locals === undefined ? {} : { locals: options.locals }),
-    // Queued behind the deliveries already in flight, so messages posted before exit arrive.
-    exit: (code = 0) => later(() => end({ reason: 'exited', code })),
-    fail: (error) => later(() => crash(error)),
+    // What the task queued is posted first; the end is queued behind the deliveries in flight.
+    exit: (code = 0) => {
+      beforeExit();
+      later(() => end({ reason: 'exited', code }));
+    },
+    fail: (error) => {
+      beforeExit();
+      later(() => crash(error));
+    },
+    onExiting: (fn) => {
+      exiting.push(fn);
+    },
     bind: (fn) => scope.wrap(fn),
   };
 
