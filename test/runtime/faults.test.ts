@@ -62,7 +62,8 @@ describe.each(['worker', 'process'] as const)('a %s task that dies mid-call', (h
       expect(ended.reason).toBe(expectedReason[way]);
       // A throw deferred to a later tick may let the task apply calls that arrived meanwhile:
       // their answers were posted before it died and are kept. Every other call rejects.
-      const applied = way === 'throw' ? settled.filter((r) => r.status === 'fulfilled') : [];
+      const applied: PromiseSettledResult<void>[] =
+        way === 'throw' ? settled.filter((r) => r.status === 'fulfilled') : [];
       for (const result of settled) {
         if (applied.includes(result)) continue;
         expect(result.status).toBe('rejected');
