@@ -412,11 +412,29 @@ describe('mediaSystem model (two apps, every device family)', () => {
     // The children, as driven by the system (timers the model never lets run out, such as
     // the run budget, show up as missing here and are covered by their own tests).
     for (const [machine, runs] of childRuns) {
-      const line = formatCoverage(
-        graphCoverage(`mediaSystem/${machine.id}`, machine, asPaths(runs)),
+      const coverage = graphCoverage(`mediaSystem/${machine.id}`, machine, asPaths(runs));
+      if (machine.id === 'appSession') {
+        // The app sessions are the system's own rules: the walk takes every one of their states
+        // and events, and every transition but two the model never offers (a foreground
+        // terminated before it was launched; a task started while its foreground is hidden,
+        // which mediaSystem.test.ts covers).
+        console.log(formatCoverage(coverage));
+        expect(coverage.states.missing).toEqual([]);
+        expect(coverage.events.missing).toEqual([]);
+        expect(coverage.transitions.missing.sort()).toEqual([
+          'appSession.foreground.notRunning --APP_TERMINATED#0',
+          'appSession.task.none --TASK_STARTING#1',
+        ]);
+        continue;
+      }
+      // Informational: each policy's and the task's full coverage is asserted by its own test.
+      console.log(
+        formatCoverage(coverage).replace(
+          '[graph]',
+          '[graph, informational: child as the system drives it]',
+        ),
       );
-      // Informational: each child's full coverage is asserted by its own model test.
-      console.log(line.replace('[graph]', '[graph, informational: child as the system drives it]'));
     }
+    expect([...childRuns.keys()].map((m) => m.id)).toContain('appSession');
   });
 });
