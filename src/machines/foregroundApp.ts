@@ -1,8 +1,9 @@
 import { type ActorRefFrom, emit, type SnapshotFrom, setup } from 'xstate';
 
 /**
- * The lifetime and visibility of an app's foreground (its UI). Only `visible` counts as visible;
- * `terminated` is final, so nothing happens after it.
+ * The lifetime and visibility of an app's foreground (its UI). Only `visible` counts as visible.
+ * The same states are the foreground region of the per-app machine (appSession.ts), so the
+ * foreground's visibility is defined once.
  */
 
 /** Every state name of {@link foregroundAppMachine}. */
@@ -11,30 +12,45 @@ export const foregroundAppStates = ['notRunning', 'visible', 'suspended', 'termi
 /** A state of {@link foregroundAppMachine}. */
 export type ForegroundAppState = (typeof foregroundAppStates)[number];
 
-/** Events a runtime sends to {@link foregroundAppMachine}. */
+/** Facts about an app's foreground; the media system's facts carry the app's id. */
 export type ForegroundAppEvent =
-  | { type: 'LAUNCH' }
-  | { type: 'SUSPEND' }
-  | { type: 'RESUME' }
-  | { type: 'TERMINATE' };
+  | { type: 'APP_LAUNCHED'; appId?: string }
+  | { type: 'APP_SUSPENDED'; appId?: string }
+  | { type: 'APP_RESUMED'; appId?: string }
+  | { type: 'APP_TERMINATED'; appId?: string };
 
 /** Events {@link foregroundAppMachine} emits: one per change of visibility. */
 export type ForegroundAppEmitted = { type: 'visibilityChanged'; visible: boolean };
 
 /**
- * Statechart of an app's foreground: `notRunning` → `visible` ⇄ `suspended`, and `TERMINATE`
- * from any of them to the final `terminated`. Emits `visibilityChanged` when it becomes visible
- * and when it stops being visible (suspended or terminated while visible). Tag `visible`.
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * const app = createActor(foregroundAppMachine).start();
- * app.on('visibilityChanged', ({ visible }) => console.log('visible:', visible));
- * app.send({ type: 'LAUNCH' }); // visible: true
- * app.send({ type: 'SUSPEND' }); // visible: false
- * app.getSnapshot().hasTag('visible'); // false
- * ```
+ * The foreground states, as a region: `notRunning` → `visible` ⇄ `suspended`, and
+ * `APP_TERMINATED` from any of them to the final `terminated`. `visible` is tagged `visible` and
+ * runs the actions `shown` on entry and `hidden` on exit, which the machine that holds the
+ * region implements.
+ */
+export const foregroundRegion = {
+  initial: 'notRunning',
+  states: {
+    notRunning: {
+      on: { APP_LAUNCHED: 'visible', APP_TERMINATED: 'terminated' },
+    },
+    visible: {
+      tags: ['visible'],
+      entry: 'shown',
+      exit: 'hidden',
+      on: { APP_SUSPENDED: 'suspended', APP_TERMINATED: 'terminated' },
+    },
+    suspended: {
+      on: { APP_RESUMED: 'visible', APP_TERMINATED: 'terminated' },
+    },
+    terminated: { type: 'final' },
+  },
+} as const;
+
+/**
+ * Statechart of one lifetime of an app's foreground (see {@link foregroundRegion}). Emits
+ * `visibilityChanged` when it becomes visible and when it stops being visible (suspended or
+ * terminated while visible); `terminated` is final, so nothing happens after it.
  */
 export const foregroundAppMachine = setup({
   types: {
@@ -48,22 +64,7 @@ export const foregroundAppMachine = setup({
   },
 }).createMachine({
   id: 'foregroundApp',
-  initial: 'notRunning',
-  states: {
-    notRunning: {
-      on: { LAUNCH: 'visible', TERMINATE: 'terminated' },
-    },
-    visible: {
-      tags: ['visible'],
-      entry: 'shown',
-      exit: 'hidden',
-      on: { SUSPEND: 'suspended', TERMINATE: 'terminated' },
-    },
-    suspended: {
-      on: { RESUME: 'visible', TERMINATE: 'terminated' },
-    },
-    terminated: { type: 'final' },
-  },
+  ...foregroundRegion,
 });
 
 /** A snapshot of {@link foregroundAppMachine}. */

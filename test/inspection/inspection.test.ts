@@ -81,8 +81,11 @@ describe.each(['worker', 'process', 'inline'] as const)(
       expect(root).toBeDefined();
       const names = foreground.map((e) => e.name);
       expect(names).toEqual(expect.arrayContaining(['app:music', 'task:music']));
+      // The system holds one session per app; the app's task statechart is the session's child.
+      const session = foreground.find((e) => e.name === 'app:music')!;
+      expect(session.parentId).toBe(root!.sessionId);
       const taskChart = foreground.find((e) => e.name === 'task:music')!;
-      expect(taskChart.parentId).toBe(root!.sessionId);
+      expect(taskChart.parentId).toBe(session.sessionId);
       expect(taskChart.rootId).toBe(root!.sessionId);
 
       // The task side: its actors with session ids qualified by the task instance, each its own

@@ -8,10 +8,10 @@ import {
 import { createWalkModel, formatCoverage, graphCoverage } from '../support/graphCoverage.js';
 
 const walkEvents: ForegroundAppEvent[] = [
-  { type: 'LAUNCH' },
-  { type: 'SUSPEND' },
-  { type: 'RESUME' },
-  { type: 'TERMINATE' },
+  { type: 'APP_LAUNCHED' },
+  { type: 'APP_SUSPENDED' },
+  { type: 'APP_RESUMED' },
+  { type: 'APP_TERMINATED' },
 ];
 
 const model = createWalkModel(foregroundAppMachine, { events: walkEvents });
@@ -63,7 +63,7 @@ describe('foregroundAppMachine (model-based)', () => {
         expect(snapshot.status).toBe(terminated ? 'done' : 'active');
         if (terminated) {
           for (const event of walkEvents) expect(snapshot.can(event)).toBe(false);
-          const [after] = transition(foregroundAppMachine, snapshot, { type: 'LAUNCH' });
+          const [after] = transition(foregroundAppMachine, snapshot, { type: 'APP_LAUNCHED' });
           expect(after.value).toBe('terminated');
         }
       });

@@ -25,9 +25,9 @@ describe('foregroundAppMachine', () => {
     expect(app.visibility).toEqual([]);
   });
 
-  it('becomes visible on LAUNCH', () => {
+  it('becomes visible on APP_LAUNCHED', () => {
     const app = startApp();
-    app.send('LAUNCH');
+    app.send('APP_LAUNCHED');
     expect(app.value()).toBe('visible');
     expect(app.actor.getSnapshot().hasTag('visible')).toBe(true);
     expect(app.visibility).toEqual([true]);
@@ -35,7 +35,7 @@ describe('foregroundAppMachine', () => {
 
   it('reports each change of visibility across suspend and resume', () => {
     const app = startApp();
-    app.send('LAUNCH', 'SUSPEND', 'RESUME', 'SUSPEND');
+    app.send('APP_LAUNCHED', 'APP_SUSPENDED', 'APP_RESUMED', 'APP_SUSPENDED');
     expect(app.value()).toBe('suspended');
     expect(app.actor.getSnapshot().hasTag('visible')).toBe(false);
     expect(app.visibility).toEqual([true, false, true, false]);
@@ -43,18 +43,18 @@ describe('foregroundAppMachine', () => {
 
   it('ignores events that do not apply to the current state', () => {
     const app = startApp();
-    app.send('SUSPEND', 'RESUME');
+    app.send('APP_SUSPENDED', 'APP_RESUMED');
     expect(app.value()).toBe('notRunning');
-    app.send('LAUNCH', 'LAUNCH', 'RESUME');
+    app.send('APP_LAUNCHED', 'APP_LAUNCHED', 'APP_RESUMED');
     expect(app.value()).toBe('visible');
-    app.send('SUSPEND', 'SUSPEND', 'LAUNCH');
+    app.send('APP_SUSPENDED', 'APP_SUSPENDED', 'APP_LAUNCHED');
     expect(app.value()).toBe('suspended');
     expect(app.visibility).toEqual([true, false]);
   });
 
   it('terminates from visible, reporting that it is no longer visible', () => {
     const app = startApp();
-    app.send('LAUNCH', 'TERMINATE');
+    app.send('APP_LAUNCHED', 'APP_TERMINATED');
     expect(app.value()).toBe('terminated');
     expect(app.actor.getSnapshot().status).toBe('done');
     expect(app.visibility).toEqual([true, false]);
@@ -62,21 +62,26 @@ describe('foregroundAppMachine', () => {
 
   it('terminates from notRunning and suspended without a visibility change', () => {
     const fromNotRunning = startApp();
-    fromNotRunning.send('TERMINATE');
+    fromNotRunning.send('APP_TERMINATED');
     expect(fromNotRunning.value()).toBe('terminated');
     expect(fromNotRunning.visibility).toEqual([]);
 
     const fromSuspended = startApp();
-    fromSuspended.send('LAUNCH', 'SUSPEND', 'TERMINATE');
+    fromSuspended.send('APP_LAUNCHED', 'APP_SUSPENDED', 'APP_TERMINATED');
     expect(fromSuspended.value()).toBe('terminated');
     expect(fromSuspended.visibility).toEqual([true, false]);
   });
 
   it('accepts nothing once terminated', () => {
     const app = startApp();
-    app.send('LAUNCH', 'TERMINATE');
+    app.send('APP_LAUNCHED', 'APP_TERMINATED');
     const snapshot = app.actor.getSnapshot();
-    for (const type of ['LAUNCH', 'SUSPEND', 'RESUME', 'TERMINATE'] as const) {
+    for (const type of [
+      'APP_LAUNCHED',
+      'APP_SUSPENDED',
+      'APP_RESUMED',
+      'APP_TERMINATED',
+    ] as const) {
       expect(snapshot.can({ type })).toBe(false);
     }
   });

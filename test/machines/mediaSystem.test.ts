@@ -3,6 +3,8 @@ import { createActor } from 'xstate';
 import { VirtualClock } from '../../src/clock.ts';
 import type { DeviceFamily, PolicyOverrides } from '../../src/machines/deviceFamilies.ts';
 import {
+  foregroundStateOf,
+  isAnyPlaying,
   liveTasks,
   type MediaSystemEmitted,
   type MediaSystemInput,
@@ -217,9 +219,7 @@ describe('mediaSystem: shared lifetime', () => {
     s.startAlive('a');
     s.send({ type: 'TASK_DEFERRAL_COMPLETED', appId: 'a' });
     expect(s.live()).toEqual([]);
-    const snapshot = s.actor.getSnapshot();
-    expect(snapshot.context.apps.a?.running).toBe(true);
-    expect(snapshot.context.apps.a?.foreground.getSnapshot().value).toBe('visible');
+    expect(foregroundStateOf(s.actor.getSnapshot(), 'a')).toBe('visible');
   });
 
   it('lets the task outlive its foreground where shared lifetime is off (mobile)', () => {
@@ -233,7 +233,7 @@ describe('mediaSystem: shared lifetime', () => {
     expect(s.stateOf('a')).toBe('alive');
     // The app comes back to the same task.
     s.launch('a');
-    expect(s.actor.getSnapshot().context.apps.a?.foreground.getSnapshot().value).toBe('visible');
+    expect(foregroundStateOf(s.actor.getSnapshot(), 'a')).toBe('visible');
     expect(s.stateOf('a')).toBe('alive');
   });
 });
@@ -332,7 +332,9 @@ describe('mediaSystem: device families', () => {
     const sharedLifetime = shared.commands.some(
       (c) => c.type === 'cancelTask' && c.reason === 'terminating',
     );
-    const children = Object.keys(ex.actor.getSnapshot().children);
+    const children = ['exclusivity', 'inactivityTimeout:b', 'sharedLifetime:b'].filter(
+      (id) => ex.actor.system.get(id) !== undefined,
+    );
     return { exclusivity, inactivityTimeout, sharedLifetime, children };
   }
 
@@ -390,7 +392,21 @@ describe('mediaSystem: actor tree and facts', () => {
     s.send({ type: 'TASK_STARTING', appId: 'music', instanceId: 'm1' });
     const system = s.actor.system;
     expect(system.get('exclusivity')).toBeDefined();
-    expect(system.get('app:music')?.getSnapshot().value).toBe('visible');
+    expect(system.get('app:music')?.getSnapshot().value).toEqual({
+      foreground: 'visible',
+      task: { live: 'fresh' },
+    });
+    // One session per app under the system; the task and its policies under the session.
+    expect(Object.keys(s.actor.getSnapshot().children).sort()).toEqual([
+      'app:music',
+      'exclusivity',
+      'relay:exclusivity',
+    ]);
+    expect(Object.keys(system.get('app:music')!.getSnapshot().children).sort()).toEqual([
+      'inactivityTimeout:music',
+      'relay:music',
+      'task:music',
+    ]);
     expect(system.get('task:music')?.getSnapshot().value).toBe('starting');
     expect(system.get('inactivityTimeout:music')?.getSnapshot().value).toBe('watching');
   });
@@ -406,6 +422,7 @@ describe('mediaSystem: actor tree and facts', () => {
       'relay:exclusivity',
     ]);
     expect(s.actor.system.get('task:a')).toBeUndefined();
+    expect(Object.keys(s.actor.getSnapshot().context.apps.a!.getSnapshot().children)).toEqual([]);
     expect(s.actor.getSnapshot().context.exclusivity?.getSnapshot().value).toBe('free');
   });
 
@@ -427,5 +444,83 @@ describe('mediaSystem: actor tree and facts', () => {
     s.startAlive('a', 'a1');
     s.send({ type: 'TASK_STARTING', appId: 'a', instanceId: 'a2' });
     expect(s.live()).toEqual([{ appId: 'a', instanceId: 'a1', state: 'alive' }]);
+  });
+});
+
+describe('mediaSystem: one session per app, one source for each fact', () => {
+  it("holds an app's foreground once, in its session, across a relaunch", () => {
+    const s = boot({ deviceFamily: 'mobile' });
+    const fg = () => foregroundStateOf(s.actor.getSnapshot(), 'a');
+    expect(fg()).toBeUndefined();
+    s.launch('a');
+    expect(fg()).toBe('visible');
+    s.send({ type: 'APP_SUSPENDED', appId: 'a' });
+    expect(fg()).toBe('suspended');
+    s.send({ type: 'APP_RESUMED', appId: 'a' });
+    expect(fg()).toBe('visible');
+    s.send({ type: 'APP_TERMINATED', appId: 'a' });
+    expect(fg()).toBe('terminated');
+    s.launch('a');
+    expect(fg()).toBe('visible');
+  });
+
+  it('counts the apps that play, once each, and forgets a task that ends while playing', () => {
+    const s = boot({ deviceFamily: 'desktop' });
+    const count = () => s.actor.getSnapshot().context.playing;
+    s.launch('a');
+    s.launch('b');
+    s.startAlive('a');
+    s.startAlive('b');
+    expect(isAnyPlaying(s.actor.getSnapshot())).toBe(false);
+    s.send({ type: 'TASK_PLAYING', appId: 'a', playing: true });
+    s.send({ type: 'TASK_PLAYING', appId: 'a', playing: true });
+    expect(count()).toBe(1);
+    s.send({ type: 'TASK_PLAYING', appId: 'b', playing: true });
+    expect(count()).toBe(2);
+    s.send({ type: 'TASK_PLAYING', appId: 'a', playing: false });
+    expect(count()).toBe(1);
+    s.send({ type: 'TASK_DEFERRAL_COMPLETED', appId: 'b' });
+    expect(count()).toBe(0);
+    expect(isAnyPlaying(s.actor.getSnapshot())).toBe(false);
+  });
+
+  it('starts the inactivity timer at once for a task started while its foreground is hidden', () => {
+    const s = boot({ deviceFamily: 'mobile', inactivityTimeoutMs: 1_000 });
+    s.launch('a');
+    s.send({ type: 'APP_SUSPENDED', appId: 'a' });
+    s.startAlive('a');
+    // Not cancelled for conditionLoss: the foreground was already hidden when the task started.
+    s.send({ type: 'APP_SUSPENDED', appId: 'a' });
+    expect(s.commands).toEqual([]);
+    s.clock.advance(999);
+    expect(s.commands).toEqual([]);
+    s.clock.advance(1);
+    expect(s.commands).toEqual([
+      { type: 'cancelTask', appId: 'a', instanceId: 'a1', reason: 'idleTask' },
+    ]);
+  });
+
+  it('decides without copying the app registry: only a new app id changes it', () => {
+    const s = boot({ deviceFamily: 'mobile' });
+    for (let i = 0; i < 50; i++) s.launch(`app${i}`);
+    const registry = s.actor.getSnapshot().context.apps;
+    const children = s.actor.getSnapshot().children;
+    s.startAlive('app7');
+    s.send({ type: 'TASK_PLAYING', appId: 'app7', playing: true });
+    s.send({ type: 'APP_SUSPENDED', appId: 'app7' });
+    s.send({ type: 'APP_RESUMED', appId: 'app7' });
+    s.startAlive('app8');
+    s.send({ type: 'TASK_DEFERRAL_COMPLETED', appId: 'app7' });
+    s.send({ type: 'INTERRUPT', kind: 'phoneCall' });
+    s.launch('app8');
+    expect(s.commands.map((c) => [c.appId, c.type, 'reason' in c ? c.reason : null])).toEqual([
+      ['app7', 'cancelTask', 'systemPolicy'],
+      ['app8', 'cancelTask', 'resourceRevocation'],
+    ]);
+    expect(s.actor.getSnapshot().context.apps).toBe(registry);
+    expect(s.actor.getSnapshot().children).toBe(children);
+    s.launch('newcomer');
+    expect(s.actor.getSnapshot().context.apps).not.toBe(registry);
+    expect(Object.keys(s.actor.getSnapshot().context.apps)).toHaveLength(51);
   });
 });

@@ -3,6 +3,7 @@ import { type AnyStateMachine, createActor, initialTransition, transition } from
 import { VirtualClock } from '../../src/clock.ts';
 import type { DeviceFamily, PolicyOverrides } from '../../src/machines/deviceFamilies.ts';
 import {
+  appSessionOf,
   liveTasks,
   type MediaSystemEmitted,
   mediaSystemMachine,
@@ -127,7 +128,9 @@ function checkAgainstSystem(path: LifecyclePath): void {
     if (ending.task === 'alive') {
       expect(task?.state, where).toBe('alive');
       expect(cancels, where).toEqual([]);
-      const playing = system.getSnapshot().context.apps.A?.task?.playing;
+      const playing = appSessionOf(system.getSnapshot(), 'A')?.matches({
+        task: { live: 'playing' },
+      });
       expect(playing, where).toBe(player === 'playing');
     } else if (ending.task === 'canceled') {
       expect(task?.state, where).toBe('canceling');

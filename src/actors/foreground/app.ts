@@ -13,6 +13,7 @@ import {
   TaskUnavailableError,
 } from '../../errors.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
+import type { ForegroundAppState } from '../../machines/foregroundApp.js';
 import type { MediaSystemEmitted, MediaSystemEvent } from '../../machines/mediaSystem.js';
 import {
   type EnvelopeOf,
@@ -34,6 +35,7 @@ import { TaskConnection } from './taskConnection.js';
 export interface AppHost {
   clock: Clock;
   send(event: MediaSystemEvent): void;
+  /** Whether any app's player plays, as the system's statechart knows it. */
   isAnyPlaying(): boolean;
   memoryLimitMb: number | undefined;
   heartbeat: { intervalMs: number; timeoutMs: number } | false;
@@ -54,6 +56,8 @@ export interface AppHost {
   taskAdopted(from: App, to: App): void;
   /** Whether the system's statechart tracks this instance as a live task. */
   tracksTask(appId: string, instanceId: string): boolean;
+  /** The app's foreground state as the system's statechart holds it. */
+  foregroundState(appId: string): ForegroundAppState | undefined;
   newInstanceId(appId: string): string;
 }
 
@@ -97,7 +101,6 @@ export class App {
   readonly backgroundMediaPlayer: BackgroundMediaPlayer;
   #taskUrl: string;
   #system: AppHost;
-  #state: ForegroundState = 'visible';
   #connection: TaskConnection | null = null;
   /** Completed instances whose hosts are still being released. */
   #releasing = new Set<TaskConnection>();
@@ -152,9 +155,11 @@ export class App {
     );
   }
 
-  /** The foreground's state. */
+  /** The foreground's state (held by the system's statechart; a relaunched id's old App is terminated). */
   get state(): ForegroundState {
-    return this.#state;
+    if (this.#successor) return 'terminated';
+    const state = this.#system.foregroundState(this.id);
+    return state === 'visible' || state === 'suspended' ? state : 'terminated';
   }
 
   /** The live task instance's id, or null. */
@@ -173,8 +178,7 @@ export class App {
    */
   suspend(): void {
     this.#requireRunning('suspend');
-    if (this.#state === 'suspended') return;
-    this.#state = 'suspended';
+    if (this.state === 'suspended') return;
     this.#system.send({ type: 'APP_SUSPENDED', appId: this.id });
     this.#pushSystemState();
   }
@@ -189,8 +193,7 @@ export class App {
    */
   resume(): void {
     this.#requireRunning('resume');
-    if (this.#state === 'visible') return;
-    this.#state = 'visible';
+    if (this.state === 'visible') return;
     this.#system.send({ type: 'APP_RESUMED', appId: this.id });
     this.#pushSystemState();
     this.#drainInbox();
@@ -206,8 +209,7 @@ export class App {
    * ```
    */
   async terminate(): Promise<void> {
-    if (this.#state === 'terminated' || this.#disposed) return;
-    this.#state = 'terminated';
+    if (this.state === 'terminated' || this.#disposed) return;
     this.#system.send({ type: 'APP_TERMINATED', appId: this.id });
     this.#pushSystemState();
     await Promise.resolve();
@@ -229,11 +231,6 @@ export class App {
         return connection.deliverControls(request);
       },
     };
-  }
-
-  /** @internal Whether the replica says the player is playing. */
-  get _playing(): boolean {
-    return this.instanceId !== null && this.#replica.snapshot.currentState === 'playing';
   }
 
   /** @internal A command from the system's statechart for this app. */
@@ -357,7 +354,7 @@ export class App {
 
   #requireRunning(what: string): void {
     if (this.#disposed) throw new SystemDisposedError(`${what} app '${this.id}'`);
-    if (this.#state === 'terminated') {
+    if (this.state === 'terminated') {
       throw new InvalidOperationError(`Cannot ${what} app '${this.id}': it has terminated`);
     }
   }
@@ -369,7 +366,7 @@ export class App {
     if (this.#successor) throw this.#relaunchedError();
     const live = this.#connection;
     if (live && !live.ended && !live.closing) return live;
-    if (this.#state === 'terminated') {
+    if (this.state === 'terminated') {
       throw new InvalidOperationError(
         `App '${this.id}' has terminated; its background task cannot be started`,
       );
@@ -397,7 +394,7 @@ export class App {
         instanceId,
         taskUrl: this.#taskUrl,
         messageBufferLimit: this.#system.messageBufferLimit,
-        foregroundState: this.#state,
+        foregroundState: this.state,
         audio: this.#system.audio,
         inspect: inspection !== null,
         restoredState:
@@ -517,7 +514,7 @@ export class App {
     const listening = this.backgroundMediaPlayer._events.listenerCount(
       'messageReceivedFromBackground',
     );
-    if (listening > 0 && this.#state === 'visible' && this.#inbox.size === 0 && !this.#draining) {
+    if (listening > 0 && this.state === 'visible' && this.#inbox.size === 0 && !this.#draining) {
       this.backgroundMediaPlayer._events.emit('messageReceivedFromBackground', { data });
       return;
     }
@@ -530,7 +527,7 @@ export class App {
 
   #drainInbox(): void {
     const events = this.backgroundMediaPlayer._events;
-    if (this.#state !== 'visible' || events.listenerCount('messageReceivedFromBackground') === 0) {
+    if (this.state !== 'visible' || events.listenerCount('messageReceivedFromBackground') === 0) {
       return;
     }
     if (this.#inbox.size === 0 || this.#draining) return;
@@ -539,10 +536,7 @@ export class App {
     queueMicrotask(() => {
       this.#draining = false;
       // Suspended again, or nobody listens any more: they stay held for the next drain.
-      if (
-        this.#state !== 'visible' ||
-        events.listenerCount('messageReceivedFromBackground') === 0
-      ) {
+      if (this.state !== 'visible' || events.listenerCount('messageReceivedFromBackground') === 0) {
         return;
       }
       for (const data of this.#inbox.drain()) {
@@ -565,7 +559,7 @@ export class App {
     if (!connection || connection.ended) return;
     connection.control({
       type: 'systemState',
-      foreground: this.#state,
+      foreground: this.state,
       otherMediaPlaying: this.#system.isAnyPlaying(),
     });
   }

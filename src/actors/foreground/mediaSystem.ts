@@ -9,7 +9,10 @@ import { type Clock, systemClock } from '../../clock.js';
 import { InvalidOperationError, SystemDisposedError } from '../../errors.js';
 import type { DeviceFamily } from '../../machines/deviceFamilies.js';
 import {
+  foregroundStateOf,
+  isAnyPlaying,
   type LiveTask,
+  liveTaskOf,
   liveTasks,
   type MediaSystemInput,
   mediaSystemMachine,
@@ -204,7 +207,8 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
   const appHost: AppHost = {
     clock,
     send,
-    isAnyPlaying: () => [...apps.values()].some((a) => a._playing),
+    isAnyPlaying: () => isAnyPlaying(actor.getSnapshot()),
+    foregroundState: (appId) => foregroundStateOf(actor.getSnapshot(), appId),
     memoryLimitMb: options.memoryLimitMb,
     heartbeat: options.heartbeat ?? { intervalMs: 1_000, timeoutMs: 3_000 },
     watchdogClock: options.watchdogClock ?? systemClock,
@@ -235,7 +239,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
       appHost.controlsReady(to);
     },
     tracksTask: (appId, instanceId) =>
-      liveTasks(actor.getSnapshot()).some((t) => t.appId === appId && t.instanceId === instanceId),
+      liveTaskOf(actor.getSnapshot(), appId)?.instanceId === instanceId,
     taskEnded: (app) => {
       if (controlsHolder === app) {
         detachAll();
