@@ -148,12 +148,24 @@ describe.each(hosts)('resume on the %s host', (host) => {
       shuffledOrder: [],
       appState: null,
     });
-    const slow = { ...spy.store, load: (key: string) => gate.then(() => spy.store.load(key)) };
+    const loads: string[] = [];
+    const slow = {
+      ...spy.store,
+      load: (key: string) => {
+        loads.push(key);
+        return gate.then(() => spy.store.load(key));
+      },
+    };
     system = createTestSystem({ stateStore: slow });
     const app = system.launchApp({ id: 'music', task: resumableTask, host });
     const { message, recording } = follow(system, app);
-    await system.waitFor(() => recording.taskState !== null);
-    setTimeout(release, 50);
+    await system.waitFor(() => loads.length > 0, { what: 'the checkpoint to be loaded' });
+    expect(loads).toEqual(['music']);
+    // While the load is pending, run has not been entered.
+    await system.settle();
+    expect(recording.trail).toEqual(['starting']);
+    expect(recording.messages).toEqual([]);
+    release();
     const ready = await message('ready');
     expect(ready.restored).toBe(true);
     await system.advance(0);

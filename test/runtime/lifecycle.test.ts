@@ -8,20 +8,17 @@ import {
   TaskUnavailableError,
   VirtualClock,
 } from 'backbeat';
+import { waitFor } from 'backbeat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hosts, nextMessage, recordStates, taskState, taskUrl } from './helpers.ts';
 
 const policyTask = (name: string) => new URL(`../fixtures/policy/${name}.mjs`, import.meta.url);
 
 /** Resolves once the player's replica says it is playing (the state arrives as an event). */
-function playing(player: MediaPlayerProxy): Promise<void> {
-  if (player.snapshot.currentState === 'playing') return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = player.on('currentStateChanged', ({ state }) => {
-      if (state !== 'playing') return;
-      off();
-      resolve();
-    });
+async function playing(player: MediaPlayerProxy): Promise<void> {
+  await waitFor(() => player.snapshot.currentState === 'playing', {
+    what: 'the player to play',
+    seen: () => player.snapshot.currentState,
   });
 }
 
