@@ -265,6 +265,7 @@ describe('checkpoints on the virtual clock (inline host)', () => {
     const first = await s.message('ready');
     tell(s.app, { type: 'play' });
     for (let t = 0; t < 1_000 && !s.recording.playing; t += 50) await s.system.advance(50);
+    expect(s.recording.playing).toBe(true);
     const playingSince = s.system.clock.now();
     await s.system.advance(7_300);
     const played = s.system.clock.now() - playingSince;
@@ -284,6 +285,7 @@ describe('checkpoints on the virtual clock (inline host)', () => {
     await s.message('ready');
     tell(s.app, { type: 'play' });
     for (let t = 0; t < 1_000 && !s.recording.playing; t += 50) await s.system.advance(50);
+    expect(s.recording.playing).toBe(true);
     await s.system.advance(500);
     const before = s.spy.saved.length;
     tell(s.app, { type: 'pause' });
@@ -295,8 +297,8 @@ describe('checkpoints on the virtual clock (inline host)', () => {
     const beforeNext = s.spy.saved.length;
     tell(s.app, { type: 'next' });
     const itemChanged = () => s.spy.saved.slice(beforeNext).find((c) => c.reason === 'itemChanged');
-    await s.system.waitFor(() => itemChanged() !== undefined);
-    expect(itemChanged()).toMatchObject({ currentItemIndex: 1, position: 0 });
+    const changed = await s.system.waitFor(itemChanged, { what: 'an itemChanged checkpoint' });
+    expect(changed).toMatchObject({ currentItemIndex: 1, position: 0 });
     tell(s.app, { type: 'checkpoint' });
     await s.system.waitFor(() => s.spy.saved.at(-1)?.reason === 'requested');
   });
