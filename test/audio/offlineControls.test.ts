@@ -1,9 +1,12 @@
+import { InvalidOperationError } from 'backbeat';
+import {
+  createWebAudio,
+  encodeWav,
+  type WebAudio,
+  type WebAudioTrack,
+} from 'backbeat/audio/webAudio';
+import { waitFor } from 'backbeat/testing';
 import { describe, expect, it } from 'vitest';
-import { encodeWav } from '../../src/adapters/audio/wav.ts';
-import type { WebAudio, WebAudioTrack } from '../../src/adapters/audio/webAudio/index.ts';
-import { createWebAudio } from '../../src/adapters/audio/webAudio/index.ts';
-import { InvalidOperationError } from '../../src/errors.ts';
-import { waitFor } from '../../src/testing/waiting.ts';
 import { concat, countDifferences, noise } from './support/signals.ts';
 
 // Track controls, checked on rendered samples. The test acts "while playing" on the context's

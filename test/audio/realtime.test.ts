@@ -1,9 +1,13 @@
+import {
+  createWebAudio,
+  encodeWav,
+  likelyHasAudioDevice,
+  type WebAudio,
+  type WebAudioTrack,
+} from 'backbeat/audio/webAudio';
+import { waitFor } from 'backbeat/testing';
 import { AudioContext } from 'node-web-audio-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../src/adapters/audio/wav.ts';
-import type { WebAudio, WebAudioTrack } from '../../src/adapters/audio/webAudio/index.ts';
-import { createWebAudio, likelyHasAudioDevice } from '../../src/adapters/audio/webAudio/index.ts';
-import { waitFor } from '../../src/testing/waiting.ts';
 import { noise } from './support/signals.ts';
 
 // Realtime playback on the null sink: the audio clock runs in real time, nothing is heard.
