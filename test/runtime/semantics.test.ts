@@ -164,8 +164,10 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     const bmp = app.backgroundMediaPlayer;
     for (let n = 0; n < 20; n++) bmp.sendMessageToBackground({ type: 'n', n });
     bmp.sendMessageToBackground({ type: 'report' });
-    const report = await nextMessage(bmp, (d) => d.type === 'report');
-    expect(report.got).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    const report = nextMessage(bmp, (d) => d.type === 'report');
+    // The task registers its handler only when the volume changes: after these messages arrived.
+    await bmp.current.setVolume(0.5);
+    expect((await report).got).toEqual(Array.from({ length: 20 }, (_, n) => n));
 
     // Background -> foreground: the task talks before the foreground listens.
     const app2 = system.launchApp({ id: 'b', task: taskUrl('probe'), host });
