@@ -361,13 +361,19 @@ describe('messages to a terminated foreground', () => {
     const bmp = app.backgroundMediaPlayer;
     bmp.current;
     await nextMessage(bmp, (d) => d.type === 'ready');
-    (globalThis as { __backbeatProbe?: unknown }).__backbeatProbe = undefined;
-    bmp.sendMessageToBackground({ type: 'tryForeground', afterMs: 30 });
+    const armed = nextMessage(bmp, (d) => d.type === 'armed');
+    bmp.sendMessageToBackground({ type: 'tryForeground' });
+    await armed;
+    const trySend = (globalThis as { __backbeatProbeTry?: () => Record<string, unknown> })
+      .__backbeatProbeTry;
+    expect(trySend).toBeTypeOf('function');
+    // While the foreground is there, the same send from the task arrives.
+    const hello = nextMessage(bmp, (d) => d.type === 'hello');
+    expect(trySend!()).toEqual({ sent: true, foregroundState: 'visible' });
+    await hello;
     await app.terminate();
     expect(() => bmp.sendMessageToBackground({ type: 'late' })).toThrow(/terminated/);
-    const seen = await waitFor(() => (globalThis as any).__backbeatProbe, {
-      what: "the task's late send to fail",
-    });
+    const seen = trySend!();
     expect(seen).toMatchObject({
       name: 'ForegroundUnavailableError',
       code: 'FOREGROUND_UNAVAILABLE',
@@ -375,5 +381,6 @@ describe('messages to a terminated foreground', () => {
       foregroundState: 'terminated',
     });
     expect(seen.message).toMatch(/backgroundMediaPlayer\.foregroundState/);
+    delete (globalThis as { __backbeatProbeTry?: unknown }).__backbeatProbeTry;
   });
 });
