@@ -172,6 +172,10 @@ describe.each(hosts)('the foreground lifecycle on the %s host', (host) => {
       await taskState(bmp, 'alive', 20_000);
       await player.play();
       await playing(player);
+      // While the task plays, the proxy's position moves on with the clock.
+      const moving = player.position;
+      clock.advance(1_000);
+      expect(player.position).toBeGreaterThan(moving);
       const terminated = taskState(bmp, 'terminated', 20_000);
       const done = bmp.shutdown();
       await clock.advanceAsync(5_000);
