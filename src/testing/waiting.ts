@@ -43,9 +43,10 @@ export type Truthy<T> = Exclude<T, false | 0 | 0n | '' | null | undefined>;
 
 /**
  * Resolves with the first truthy value `condition()` returns, checking after every macrotask
- * turn (and every few ms once the first turns did not do it, or every `intervalMs`); rejects with an Error naming
- * `what` (and what `seen()` describes) after `timeoutMs` of real time. A condition that throws
- * rejects with its error at once.
+ * turn (every few ms once the first turns did not do it, or every `intervalMs`); rejects with
+ * an Error naming `what` (and what `seen()` describes) after `timeoutMs` of real time. A
+ * condition that throws rejects with its error at once; one that returns a promise is refused
+ * with a TypeError (a promise is always truthy, so it would pass without being awaited).
  *
  * @example
  * ```ts
@@ -71,6 +72,11 @@ export async function waitFor<T>(
   const started = Date.now();
   for (let turn = 0; ; turn++) {
     const value = condition();
+    if (typeof (value as { then?: unknown } | null)?.then === 'function') {
+      throw new TypeError(
+        `waitFor needs a synchronous condition; the one for ${options.what ?? 'a condition'} returned a promise`,
+      );
+    }
     if (value) return value as Truthy<T>;
     if (Date.now() - started > timeoutMs) {
       const seen = options.seen ? ` (seen: ${options.seen()})` : '';

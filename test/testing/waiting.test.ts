@@ -62,6 +62,12 @@ describe('waitFor', () => {
     ).rejects.toThrow(SyntaxError);
   });
 
+  it('refuses a condition that returns a promise, which would always look true', async () => {
+    await expect(waitFor(async () => false, { what: 'the flag' })).rejects.toThrow(
+      /needs a synchronous condition; the one for the flag returned a promise/,
+    );
+  });
+
   it.each([
     [{ timeoutMs: -1 }, /timeoutMs must be a finite number >= 0, got `-1`/],
     [{ timeoutMs: Number.NaN }, /timeoutMs must be a finite number >= 0, got `NaN`/],
