@@ -1,3 +1,6 @@
+// Tests import the built package by its entries ('backbeat', 'backbeat/task', 'backbeat/testing',
+// the adapter entries); only unit tests of unexported internals import `src/`, and then nothing
+// from the package. Waiting goes through the test kit's `waitFor`. See test/README.md.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -24,4 +24,4 @@ export {
   type TestSystemOptions,
   type TestSystemTimings,
 } from './testing/testSystem.js';
-export { type WaitForOptions, waitFor } from './testing/waiting.js';
+export { type Truthy, type WaitForOptions, waitFor } from './testing/waiting.js';

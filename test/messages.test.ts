@@ -1,6 +1,3 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
-import { z } from 'zod';
-import { ValueSetError } from '../src/errors.ts';
 import {
   type AnyMessageSet,
   defineMessages,
@@ -8,7 +5,10 @@ import {
   type MessageOf,
   type MessageOfType,
   type MessageTypeOf,
-} from '../src/messages.ts';
+  ValueSetError,
+} from 'backbeat';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
 
 const messages = defineMessages({
   trackChanged: z.object({ title: z.string(), index: z.number().int().optional() }),

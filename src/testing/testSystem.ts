@@ -13,7 +13,7 @@ import { resolvePolicies, type SystemPolicies } from '../machines/deviceFamilies
 import { DEFAULT_INACTIVITY_TIMEOUT_MS } from '../machines/policies/inactivityTimeout.js';
 import { type AppRecording, recordApp } from './recorder.js';
 import { SteppingClock } from './steppingClock.js';
-import { drain, type WaitForOptions, waitFor } from './waiting.js';
+import { drain, type Truthy, type WaitForOptions, waitFor } from './waiting.js';
 
 /**
  * Options of {@link createTestSystem}: those of `createMediaSystem`, except the clock, which is
@@ -49,8 +49,11 @@ export interface TestSystem extends MediaSystem {
   advance(ms: number): Promise<void>;
   /** Lets queued work settle without moving time (a few macrotask turns). */
   settle(): Promise<void>;
-  /** Waits in real time (default up to 10 s) until `condition()` holds: for message hops only. */
-  waitFor(condition: () => boolean, options?: WaitForOptions): Promise<void>;
+  /**
+   * Waits in real time (default up to 10 s) until `condition()` returns a truthy value, and
+   * resolves with it: for message hops only.
+   */
+  waitFor<T>(condition: () => T, options?: WaitForOptions): Promise<Truthy<T>>;
   /** Records an app's task lifecycle, messages, errors and player states (starts its task). */
   record(app: App): AppRecording;
   /**

@@ -1,4 +1,5 @@
 import { createMediaSystem, type MediaSystem, type ValueSet } from 'backbeat';
+import { waitFor } from 'backbeat/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { noise, tempDir } from './support/signals.ts';
 
@@ -74,27 +75,16 @@ describe('playback survives a busy UI (worker host, Web Audio on the null sink)'
     const app = system.launchApp({ id: 'busy', task: taskUrl, host: 'worker' });
     const bmp = app.backgroundMediaPlayer;
     const inbox: ValueSet[] = [];
-    const waiters: Array<{ match: (d: ValueSet) => boolean; resolve: (d: ValueSet) => void }> = [];
-    bmp.on('messageReceivedFromBackground', ({ data }) => {
-      const i = waiters.findIndex((w) => w.match(data));
-      if (i >= 0) waiters.splice(i, 1)[0]?.resolve(data);
-      else inbox.push(data);
-    });
-    const next = (type: string, extra: (d: ValueSet) => boolean = () => true) => {
-      const match = (d: ValueSet) => d.type === type && extra(d);
-      const i = inbox.findIndex(match);
-      if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0] as ValueSet);
-      return new Promise<ValueSet>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no \`${type}\` within 15 s`)), 15_000);
-        waiters.push({
-          match,
-          resolve: (d) => {
-            clearTimeout(timer);
-            resolve(d);
-          },
-        });
-      });
-    };
+    bmp.on('messageReceivedFromBackground', ({ data }) => inbox.push(data));
+    /** Takes the oldest matching message from the inbox, waiting up to 15 s for one. */
+    const next = (type: string, extra: (d: ValueSet) => boolean = () => true) =>
+      waitFor(
+        () => {
+          const i = inbox.findIndex((d) => d.type === type && extra(d));
+          return i >= 0 ? inbox.splice(i, 1)[0] : undefined;
+        },
+        { timeoutMs: 15_000, what: `a \`${type}\` message` },
+      );
     let tags = 0;
     const probe = async (): Promise<Probe> => {
       const tag = ++tags;
@@ -111,14 +101,27 @@ describe('playback survives a busy UI (worker host, Web Audio on the null sink)'
     await next('ready');
     bmp.sendMessageToBackground({ type: 'load', uris });
 
-    /** Probes until the first item plays at or past `ms` (without blocking anything). */
+    /**
+     * Waits until the first item plays at or past `ms`, as the task reads it: the replica's
+     * position says when to probe; where the task's reading is behind it (the audio clock runs
+     * late on a loaded machine), the replica is waited on for the difference again.
+     */
     const playingPast = async (ms: number) => {
-      let p = await probe();
-      while (p.index !== 0 || p.state !== 'playing' || p.position < ms) {
-        await new Promise((r) => setTimeout(r, 10));
-        p = await probe();
+      let replicaTarget = ms;
+      for (let probes = 1; ; probes++) {
+        const target = replicaTarget;
+        await waitFor(
+          () => {
+            const { currentItem, currentState, position } = player.snapshot;
+            return currentItem?.index === 0 && currentState === 'playing' && position >= target;
+          },
+          { timeoutMs: 15_000, what: `the first item to play past ${ms} ms` },
+        );
+        const p = await probe();
+        if (p.index === 0 && p.state === 'playing' && p.position >= ms) return p;
+        if (probes === 20) throw new Error(`the task never read ${ms} ms: ${JSON.stringify(p)}`);
+        replicaTarget += Math.max(ms - p.position, 1);
       }
-      return p;
     };
     /** Blocks the foreground for 2 s between two probes, then probes again after settling. */
     const blockBetweenProbes = async (before: Probe) => {

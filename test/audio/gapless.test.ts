@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeSource, renderToBuffer } from 'backbeat/audio/webAudio';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeSource } from '../../src/adapters/audio/webAudio/decode.ts';
-import { renderToBuffer } from '../../src/adapters/audio/webAudio/render.ts';
 import {
   bestLag,
   concat,

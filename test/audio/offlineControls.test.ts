@@ -1,10 +1,13 @@
+import { InvalidOperationError } from 'backbeat';
+import {
+  createWebAudio,
+  encodeWav,
+  type WebAudio,
+  type WebAudioTrack,
+} from 'backbeat/audio/webAudio';
+import { waitFor } from 'backbeat/testing';
 import { describe, expect, it } from 'vitest';
-import { encodeWav } from '../../src/adapters/audio/wav.ts';
-import type { WebAudio, WebAudioTrack } from '../../src/adapters/audio/webAudio/index.ts';
-import { createWebAudio } from '../../src/adapters/audio/webAudio/index.ts';
-import { InvalidOperationError } from '../../src/errors.ts';
 import { concat, countDifferences, noise } from './support/signals.ts';
-import { until } from './support/until.ts';
 
 // Track controls, checked on rendered samples. The test acts "while playing" on the context's
 // own schedule: before the render, each action runs with the context's clock set to the render
@@ -284,11 +287,12 @@ describe('chaining a successor', () => {
     first.play();
     audio.preload('memory:b');
     audio.preload('memory:b');
-    await until(() => first.next !== null);
-    const replaced = first.next as WebAudioTrack;
+    const replaced = await waitFor(() => first.next, { what: 'the preloaded track' });
     expect(replaced.uri).toBe('memory:b');
     audio.preload('memory:a');
-    await until(() => first.next?.uri === 'memory:a');
+    await waitFor(() => first.next?.uri === 'memory:a', {
+      what: 'the second preload to replace the first',
+    });
     expect(replaced.closed).toBe(true);
     expect(first.next?.startTime).toBe(first.endTime);
     expectSignal(await render(audio), concat([a, a]));

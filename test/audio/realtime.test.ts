@@ -1,10 +1,14 @@
+import {
+  createWebAudio,
+  encodeWav,
+  likelyHasAudioDevice,
+  type WebAudio,
+  type WebAudioTrack,
+} from 'backbeat/audio/webAudio';
+import { waitFor } from 'backbeat/testing';
 import { AudioContext } from 'node-web-audio-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../src/adapters/audio/wav.ts';
-import type { WebAudio, WebAudioTrack } from '../../src/adapters/audio/webAudio/index.ts';
-import { createWebAudio, likelyHasAudioDevice } from '../../src/adapters/audio/webAudio/index.ts';
 import { noise } from './support/signals.ts';
-import { until } from './support/until.ts';
 
 // Realtime playback on the null sink: the audio clock runs in real time, nothing is heard.
 // These tests wait for audio events (a few hundred ms of media), never for policy timeouts.
@@ -26,13 +30,18 @@ afterEach(() => {
   for (const audio of adapters.splice(0)) audio.dispose();
 });
 
-const ended = (track: WebAudioTrack) =>
-  new Promise<void>((resolve) => {
-    const off = track.on('ended', () => {
-      off();
-      resolve();
-    });
+/** Resolves when `track` says `ended` from now on. */
+async function ended(track: WebAudioTrack): Promise<void> {
+  let done = false;
+  const off = track.on('ended', () => {
+    done = true;
   });
+  try {
+    await waitFor(() => done, { what: `${track.uri} to end` });
+  } finally {
+    off();
+  }
+}
 
 describe('the null sink', () => {
   it('new AudioContext({ sinkId: { type: "none" } }) opens here and its clock advances', async () => {
@@ -40,7 +49,7 @@ describe('the null sink', () => {
     try {
       expect(context.state).toBe('running');
       const from = context.currentTime;
-      await until(() => context.currentTime - from >= 0.1);
+      await waitFor(() => context.currentTime - from >= 0.1, { what: '100 ms on the audio clock' });
       expect(context.currentTime).toBeGreaterThan(from);
     } finally {
       await context.close();
@@ -72,18 +81,18 @@ describe('realtime playback', () => {
     const context = audio.context as BaseAudioContext;
     track.play();
     const start = track.startTime as number;
-    await until(() => context.currentTime > start + 0.03);
+    await waitFor(() => context.currentTime > start + 0.03, { what: '30 ms of playback' });
     const t1 = context.currentTime;
     const p1 = track.position;
     expect(p1).toBeCloseTo((t1 - start) * 1000, 6);
     track.pause();
     const paused = track.position;
-    await until(() => context.currentTime > t1 + 0.02);
+    await waitFor(() => context.currentTime > t1 + 0.02, { what: '20 ms on the audio clock' });
     expect(track.position).toBe(paused);
     track.setRate(2);
     track.play();
     const resumeAt = track.startTime as number;
-    await until(() => context.currentTime > resumeAt + 0.02);
+    await waitFor(() => context.currentTime > resumeAt + 0.02, { what: '20 ms after resuming' });
     const t2 = context.currentTime;
     expect(track.position).toBeCloseTo(paused + (t2 - resumeAt) * 2000, 6);
     await ended(track);
@@ -115,7 +124,7 @@ describe('realtime playback', () => {
     const first = await audio.open('memory:a');
     first.play();
     audio.preload('memory:b');
-    await until(() => first.next !== null);
+    await waitFor(() => first.next, { what: 'the preloaded successor' });
     const next = await audio.open('memory:b');
     expect(next.playing).toBe(false);
     expect(next.position).toBe(0);
@@ -130,10 +139,11 @@ describe('realtime playback', () => {
     const first = await audio.open('memory:tiny');
     first.play();
     audio.preload('memory:tiny');
-    await until(() => first.next !== null);
-    const next = first.next as WebAudioTrack;
+    const next = await waitFor(() => first.next, { what: 'the preloaded successor' });
     const context = audio.context as BaseAudioContext;
-    await until(() => !next.playing && context.currentTime > (first.startTime ?? 0) + 0.05);
+    await waitFor(() => !next.playing && context.currentTime > (first.startTime ?? 0) + 0.05, {
+      what: 'the preloaded item to have ended unopened',
+    });
     const opened = await audio.open('memory:tiny');
     expect(opened).toBe(next);
     await ended(opened);
@@ -164,12 +174,12 @@ describe('realtime playback', () => {
     const context = audio.context as BaseAudioContext;
     track.play();
     const start = track.startTime as number;
-    await until(() => context.currentTime > start + 0.01);
+    await waitFor(() => context.currentTime > start + 0.01, { what: '10 ms of playback' });
     track.seek(100);
     // Within the 30 ms lookahead the old source still sounds; the position already reads 100.
     expect(track.position).toBe(100);
     const seekedAt = context.currentTime;
-    await until(() => context.currentTime > seekedAt + 0.045);
+    await waitFor(() => context.currentTime > seekedAt + 0.045, { what: '45 ms after the seek' });
     expect(track.position).toBeGreaterThan(100);
     expect(track.position).toBeLessThanOrEqual(track.duration);
     // A rate change right after a seek keeps reading from the seek's target, not from before it.
@@ -191,7 +201,9 @@ describe('realtime playback', () => {
     track.close();
     expect(track.playing).toBe(false);
     const context = audio.context as BaseAudioContext;
-    await until(() => context.currentTime > plannedEnd + 0.05);
+    await waitFor(() => context.currentTime > plannedEnd + 0.05, {
+      what: 'the planned end to pass',
+    });
     expect(events).toBe(0);
   });
 });

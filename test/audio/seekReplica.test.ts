@@ -1,4 +1,5 @@
 import { createMediaSystem, type MediaSystem } from 'backbeat';
+import { waitFor } from 'backbeat/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sine, tempDir } from './support/signals.ts';
 
@@ -24,18 +25,14 @@ describe.each(['worker', 'process', 'inline'] as const)('seek with Web Audio (%s
     const app = system.launchApp({ id: 'seek', task: taskUrl, host });
     const bmp = app.backgroundMediaPlayer;
     const player = bmp.current;
-    const playing = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('never playing')), LIMIT_MS);
-      player.on('currentStateChanged', ({ state }) => {
-        if (state !== 'playing') return;
-        clearTimeout(timer);
-        resolve();
-      });
+    let playing = false;
+    player.on('currentStateChanged', ({ state }) => {
+      if (state === 'playing') playing = true;
     });
     const seeks: number[] = [];
     player.on('seekCompleted', () => seeks.push(player.snapshot.position));
     bmp.sendMessageToBackground({ type: 'open', uri });
-    await playing;
+    await waitFor(() => playing, { timeoutMs: LIMIT_MS, what: 'the player to play' });
     expect(player.snapshot.position).toBeLessThan(2_000);
 
     await player.seek(4_000);

@@ -1,6 +1,6 @@
 import decode from 'audio-decode';
+import { encodeWav } from 'backbeat/audio/webAudio';
 import { describe, expect, it } from 'vitest';
-import { encodeWav } from '../../src/adapters/audio/wav.ts';
 import { countDifferences, noise } from './support/signals.ts';
 
 const text = (bytes: Uint8Array, at: number, n: number) =>

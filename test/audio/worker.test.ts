@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { likelyHasAudioDevice } from 'backbeat/audio/webAudio';
 import { afterAll, describe, expect, it } from 'vitest';
-import { likelyHasAudioDevice } from '../../src/adapters/audio/webAudio/index.ts';
 import { sine, tempDir } from './support/signals.ts';
 
 // Node 20 cannot load TypeScript in a worker by itself: the worker registers tsx first.

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { waitFor } from 'backbeat/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAIN, tempDir } from './support.ts';
 
@@ -24,16 +25,21 @@ afterAll(() => {
   tmp.remove();
 });
 
-/** Polls the screen until `test` holds; fails with the last screen after `ms`. */
+/** Waits until the screen passes `test` and returns it; fails with the last screen after `ms`. */
 async function waitForScreen(test: (text: string) => boolean, what: string, ms = 8_000) {
-  const until = Date.now() + ms;
   let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (test(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`screen never showed ${what}; last screen:\n${text}`);
+  return waitFor(
+    () => {
+      text = screen();
+      return test(text) && text;
+    },
+    {
+      timeoutMs: ms,
+      intervalMs: 100,
+      what: `the screen to show ${what}`,
+      seen: () => `last screen:\n${text}`,
+    },
+  );
 }
 
 const positionOf = (text: string) =>
@@ -76,11 +82,20 @@ describe.skipIf(!hasTmux)('backbeat-play in a terminal', () => {
     tmux('send-keys', '-t', session, ' ');
     text = await waitForScreen((s) => /Paused/.test(s), 'the paused state after space');
     const paused = positionOf(text);
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    expect(positionOf(screen())).toEqual(paused); // the clock stands still while paused
+    expect(paused).toHaveLength(2);
+    const pausedAt = Date.now();
 
+    // The clock stands still while paused: more than a second of real time later (a running
+    // clock would show another second by then), the screen drawn for a volume change still
+    // shows the paused position.
+    await waitFor(() => Date.now() - pausedAt >= 1_200, {
+      intervalMs: 100,
+      what: 'over a second of real time while paused',
+    });
     tmux('send-keys', '-t', session, '-');
-    await waitForScreen((s) => s.includes('volume 90%'), 'the volume after -');
+    text = await waitForScreen((s) => s.includes('volume 90%'), 'the volume after -');
+    expect(text).toMatch(/Paused/);
+    expect(positionOf(text)).toEqual(paused);
 
     tmux('send-keys', '-t', session, 'q');
     text = await waitForScreen((s) => s.includes('EXITED'), 'the shell after q');

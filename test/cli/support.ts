@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeWav } from '../../src/adapters/audio/wav.ts';
+import { encodeWav } from 'backbeat/audio/webAudio';
 
 /** The bin, run against the build in dist/ (the examples import 'backbeat'). */
 export const MAIN = fileURLToPath(new URL('../../examples/cli-player/main.mjs', import.meta.url));

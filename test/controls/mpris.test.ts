@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import * as dbus from 'dbus-next';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemMediaTransportControls } from '../../src/actors/task/systemMediaTransportControls.ts';
 import {
   createMprisControls,
@@ -9,6 +9,7 @@ import {
 } from '../../src/adapters/controls/mpris/index.ts';
 import { VirtualClock } from '../../src/clock.ts';
 import { InvalidOperationError } from '../../src/errors.ts';
+import { waitFor } from '../../src/testing/waiting.ts';
 import { dbusTestGate, type PrivateBus, playerctl, startPrivateBus } from '../support/dbus.ts';
 
 function hasUsocket(): boolean {
@@ -182,10 +183,12 @@ describe.skipIf(gate.skip)('MPRIS player on a private session bus', () => {
     await ctl('position', '10');
     expect(requested).toEqual([10_000]);
     expect(await ctl('position')).toBe('10.000000');
-    await vi.waitFor(() => expect(watcher.seeked).toEqual([10_000_000n]));
+    await waitFor(() => watcher.seeked.length >= 1, { what: 'a Seeked signal' });
+    expect(watcher.seeked).toEqual([10_000_000n]);
     await ctl('position', '5+');
     expect(requested).toEqual([10_000, 15_000]);
-    await vi.waitFor(() => expect(watcher.seeked).toEqual([10_000_000n, 15_000_000n]));
+    await waitFor(() => watcher.seeked.length >= 2, { what: 'a second Seeked signal' });
+    expect(watcher.seeked).toEqual([10_000_000n, 15_000_000n]);
   });
 
   it('Position moves on while playing and stops with the player', async () => {
@@ -209,7 +212,8 @@ describe.skipIf(gate.skip)('MPRIS player on a private session bus', () => {
     smtc.on('shuffleEnabledChangeRequested', (e) => heard.push(e.requestedShuffleEnabled));
     await ctl('loop', 'Track');
     await ctl('shuffle', 'On');
-    await vi.waitFor(() => expect(heard).toEqual(['track', true]));
+    await waitFor(() => heard.length >= 2, { what: 'both requests' });
+    expect(heard).toEqual(['track', true]);
     expect(await ctl('loop')).toBe('None');
     expect(await ctl('shuffle')).toBe('Off');
     smtc.autoRepeatMode = 'track';
@@ -245,20 +249,22 @@ describe.skipIf(gate.skip)('MPRIS player on a private session bus', () => {
     cleanups.push(watcher.close);
     smtc.isNextEnabled = true;
     smtc.playbackStatus = 'playing';
-    await vi.waitFor(() =>
-      expect(watcher.changes).toContainEqual({ PlaybackStatus: 'Playing', CanGoNext: true }),
-    );
+    await waitFor(() => watcher.changes.length > 0, { what: 'a PropertiesChanged signal' });
+    expect(watcher.changes).toEqual([{ PlaybackStatus: 'Playing', CanGoNext: true }]);
     smtc.displayUpdater.musicProperties.title = 'Song';
     smtc.displayUpdater.update();
-    await vi.waitFor(() => {
-      const metadata = watcher.changes.at(-1)?.Metadata as Record<string, dbus.Variant>;
-      expect(metadata['xesam:title']?.value).toBe('Song');
-    });
+    const metadata = await waitFor(
+      () => watcher.changes.at(-1)?.Metadata as Record<string, dbus.Variant> | undefined,
+      { what: 'the new Metadata' },
+    );
+    expect(metadata['xesam:title']?.value).toBe('Song');
     const before = watcher.changes.length;
     smtc.displayUpdater.update(); // nothing new: no signal
     smtc.playbackStatus = 'paused';
-    await vi.waitFor(() => expect(watcher.changes.length).toBe(before + 1));
-    expect(watcher.changes.at(-1)).toEqual({ PlaybackStatus: 'Paused' });
+    await waitFor(() => watcher.changes.some((c) => c.PlaybackStatus === 'Paused'), {
+      what: 'the Paused status',
+    });
+    expect(watcher.changes.slice(before)).toEqual([{ PlaybackStatus: 'Paused' }]);
   });
 
   it('detach releases the name, attach publishes again, dispose closes for good', async () => {
@@ -344,10 +350,14 @@ describe.skipIf(gate.skip)('MPRIS player on a private session bus', () => {
     expect(await controls.ready()).toBe(true);
     await own.stop();
     smtc.isPlayEnabled = true;
-    await vi.waitFor(() => {
-      smtc.playbackStatus = smtc.playbackStatus === 'playing' ? 'paused' : 'playing';
-      expect(controls.published).toBe(false);
-    });
+    // Each change tries to publish; one of them finds the bus gone.
+    await waitFor(
+      () => {
+        smtc.playbackStatus = smtc.playbackStatus === 'playing' ? 'paused' : 'playing';
+        return !controls.published;
+      },
+      { intervalMs: 50, what: 'the controls to notice the bus is gone' },
+    );
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/lost the D-Bus session bus/);
     const pressed: string[] = [];

@@ -54,6 +54,7 @@ describe('exclusivity policy model', () => {
   });
 
   it('keeps at most one uncancelled task on every path when enabled, none cancelled when not', async () => {
+    expect(paths.length).toBeGreaterThan(1);
     for (const path of paths) {
       const enabled = inputOf(path).enabled as boolean;
       const actor = createActor(exclusivityMachine, { input: { enabled } }).start();
@@ -124,6 +125,7 @@ describe('inactivity timeout policy model', () => {
   });
 
   it('counts only while hidden and not playing, and fires exactly at the timeout', async () => {
+    expect(paths.length).toBeGreaterThan(1);
     for (const path of paths) {
       const enabled = inputOf(path).enabled as boolean;
       const clock = new VirtualClock();
@@ -179,6 +181,7 @@ describe('shared lifetime policy model', () => {
   });
 
   it('cancels on foreground shutdown only when enabled, and never the reverse', async () => {
+    expect(paths.length).toBeGreaterThan(1);
     for (const path of paths) {
       const enabled = inputOf(path).enabled as boolean;
       const actor = createActor(sharedLifetimeMachine, { input: { enabled } }).start();

@@ -7,11 +7,13 @@ import {
   type ValueSet,
   VirtualClock,
 } from 'backbeat';
+import { type Truthy, waitFor } from 'backbeat/testing';
 
 /*
  * Policy tests run real worker-hosted tasks while every policy timer runs on a VirtualClock.
- * The only real waiting is for messages to and from the worker: `until` resolves when an event
- * the app receives makes its condition true, and fails after a generous real-time limit.
+ * The only real waiting is for messages to and from the worker: `until` (the test kit's
+ * `waitFor`) resolves when what the app received makes its condition true, and fails after a
+ * generous real-time limit.
  */
 
 export const families: DeviceFamily[] = ['desktop', 'mobile', 'other'];
@@ -43,8 +45,11 @@ export interface Watched {
   messages: ValueSet[];
   playing: boolean;
   readonly taskState: string | undefined;
-  /** Resolves once `condition` holds (checked on every event of the app); rejects after 15 s. */
-  until(condition: () => boolean, what: string): Promise<void>;
+  /**
+   * Resolves with `condition()`'s first truthy value; rejects after 15 s of real time, quoting
+   * the trail.
+   */
+  until<T>(condition: () => T, what: string): Promise<Truthy<T>>;
   untilState(state: string): Promise<void>;
 }
 
@@ -58,10 +63,6 @@ export async function startApp(system: MediaSystem, id: string, task = playerTas
 
 /** Watches an app (reading `current`, which starts its task). */
 export function watch(app: App): Watched {
-  const waiters = new Set<() => void>();
-  const changed = () => {
-    for (const w of [...waiters]) w();
-  };
   const watched: Watched = {
     app,
     trail: [],
@@ -71,42 +72,26 @@ export function watch(app: App): Watched {
       return watched.trail.at(-1)?.split(':')[0];
     },
     until(condition, what) {
-      if (condition()) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `app '${app.id}': no ${what} within ${HOP_LIMIT_MS} ms (trail: ${watched.trail.join(', ')})`,
-            ),
-          );
-        }, HOP_LIMIT_MS);
-        const check = () => {
-          if (!condition()) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        waiters.add(check);
+      return waitFor(condition, {
+        timeoutMs: HOP_LIMIT_MS,
+        what: `app '${app.id}': ${what}`,
+        seen: () => `trail ${watched.trail.join(', ')}`,
       });
     },
-    untilState(state) {
-      return watched.until(() => watched.trail.some((s) => s.split(':')[0] === state), state);
+    async untilState(state) {
+      await watched.until(() => watched.trail.some((s) => s.split(':')[0] === state), state);
     },
   };
   const bmp = app.backgroundMediaPlayer;
   bmp.on('taskStateChanged', ({ state, reason }) => {
     if (state === 'starting') watched.playing = false;
     watched.trail.push(reason ? `${state}:${reason}` : state);
-    changed();
   });
   bmp.on('messageReceivedFromBackground', ({ data }) => {
     watched.messages.push(data);
-    changed();
   });
   bmp.current.on('currentStateChanged', ({ state }) => {
     watched.playing = state === 'playing';
-    changed();
   });
   return watched;
 }
@@ -117,13 +102,7 @@ export function watch(app: App): Watched {
  * after that.
  */
 export async function released(w: Watched): Promise<void> {
-  const started = Date.now();
-  while (w.app.instanceId !== null) {
-    if (Date.now() - started > HOP_LIMIT_MS) {
-      throw new Error(`app '${w.app.id}': task ${w.app.instanceId} not released`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await w.until(() => w.app.instanceId === null, 'release of its task host');
 }
 
 /** Plays through the foreground's player and waits until the system has seen it play. */
@@ -140,6 +119,5 @@ export async function pause(w: Watched): Promise<void> {
 
 /** Resolves with the `saved` message the task sent when cancelled. */
 export async function saved(w: Watched): Promise<ValueSet> {
-  await w.until(() => w.messages.some((m) => m.type === 'saved'), '`saved` message');
-  return w.messages.find((m) => m.type === 'saved')!;
+  return w.until(() => w.messages.find((m) => m.type === 'saved'), '`saved` message');
 }

@@ -1,4 +1,5 @@
 import { createMediaSystem, type MediaSystem, type ValueSet } from 'backbeat';
+import { waitFor } from 'backbeat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // The official BackgroundAudio sample's task, ported as literally as JavaScript allows
@@ -49,34 +50,21 @@ describe.each(['worker', 'process', 'inline'] as const)(
       bmp.on('taskStateChanged', ({ state }) => taskStates.push(state));
 
       const inbox: Message[] = [];
-      const waiters: Array<{ type: string; resolve: (m: Message) => void }> = [];
       bmp.on('messageReceivedFromBackground', ({ data }) => {
-        const message = {
+        inbox.push({
           type: String(data.MessageType),
           body: JSON.parse(String(data.MessageBody)) as Record<string, unknown>,
-        };
-        const i = waiters.findIndex((w) => w.type === message.type);
-        if (i >= 0) waiters.splice(i, 1)[0]?.resolve(message);
-        else inbox.push(message);
-      });
-      const next = (type: string) => {
-        const i = inbox.findIndex((m) => m.type === type);
-        if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0] as Message);
-        return new Promise<Message>((resolve, reject) => {
-          const timer = setTimeout(
-            () =>
-              reject(new Error(`no ${type} within ${LIMIT_MS} ms (task states: ${taskStates})`)),
-            LIMIT_MS,
-          );
-          waiters.push({
-            type,
-            resolve: (m) => {
-              clearTimeout(timer);
-              resolve(m);
-            },
-          });
         });
-      };
+      });
+      /** Takes the oldest message of `type` from the inbox, waiting for one if there is none. */
+      const next = (type: string) =>
+        waitFor(
+          () => {
+            const i = inbox.findIndex((m) => m.type === type);
+            return i >= 0 ? inbox.splice(i, 1)[0] : undefined;
+          },
+          { timeoutMs: LIMIT_MS, what: type, seen: () => `task states: ${taskStates}` },
+        );
       const send = (type: string, body: Record<string, unknown> = {}) =>
         bmp.sendMessageToBackground({
           MessageType: type,
@@ -88,16 +76,11 @@ describe.each(['worker', 'process', 'inline'] as const)(
       const player = bmp.current;
       const states: string[] = [];
       player.on('currentStateChanged', ({ state }) => states.push(state));
-      const stateReached = (state: string) =>
-        new Promise<void>((resolve, reject) => {
-          if (player.currentState === state) return resolve();
-          const timer = setTimeout(() => reject(new Error(`never ${state}: ${states}`)), LIMIT_MS);
-          const off = player.on('currentStateChanged', (e) => {
-            if (e.state !== state) return;
-            clearTimeout(timer);
-            off();
-            resolve();
-          });
+      const stateReached = (state: string, from = states.length) =>
+        waitFor(() => player.currentState === state || states.slice(from).includes(state), {
+          timeoutMs: LIMIT_MS,
+          what: `the player to be ${state}`,
+          seen: () => `states ${states}`,
         });
       await next('BackgroundAudioTaskStartedMessage');
 

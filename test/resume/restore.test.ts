@@ -148,12 +148,24 @@ describe.each(hosts)('resume on the %s host', (host) => {
       shuffledOrder: [],
       appState: null,
     });
-    const slow = { ...spy.store, load: (key: string) => gate.then(() => spy.store.load(key)) };
+    const loads: string[] = [];
+    const slow = {
+      ...spy.store,
+      load: (key: string) => {
+        loads.push(key);
+        return gate.then(() => spy.store.load(key));
+      },
+    };
     system = createTestSystem({ stateStore: slow });
     const app = system.launchApp({ id: 'music', task: resumableTask, host });
     const { message, recording } = follow(system, app);
-    await system.waitFor(() => recording.taskState !== null);
-    setTimeout(release, 50);
+    await system.waitFor(() => loads.length > 0, { what: 'the checkpoint to be loaded' });
+    expect(loads).toEqual(['music']);
+    // While the load is pending, run has not been entered.
+    await system.settle();
+    expect(recording.trail).toEqual(['starting']);
+    expect(recording.messages).toEqual([]);
+    release();
     const ready = await message('ready');
     expect(ready.restored).toBe(true);
     await system.advance(0);
@@ -253,6 +265,7 @@ describe('checkpoints on the virtual clock (inline host)', () => {
     const first = await s.message('ready');
     tell(s.app, { type: 'play' });
     for (let t = 0; t < 1_000 && !s.recording.playing; t += 50) await s.system.advance(50);
+    expect(s.recording.playing).toBe(true);
     const playingSince = s.system.clock.now();
     await s.system.advance(7_300);
     const played = s.system.clock.now() - playingSince;
@@ -272,6 +285,7 @@ describe('checkpoints on the virtual clock (inline host)', () => {
     await s.message('ready');
     tell(s.app, { type: 'play' });
     for (let t = 0; t < 1_000 && !s.recording.playing; t += 50) await s.system.advance(50);
+    expect(s.recording.playing).toBe(true);
     await s.system.advance(500);
     const before = s.spy.saved.length;
     tell(s.app, { type: 'pause' });
@@ -283,8 +297,8 @@ describe('checkpoints on the virtual clock (inline host)', () => {
     const beforeNext = s.spy.saved.length;
     tell(s.app, { type: 'next' });
     const itemChanged = () => s.spy.saved.slice(beforeNext).find((c) => c.reason === 'itemChanged');
-    await s.system.waitFor(() => itemChanged() !== undefined);
-    expect(itemChanged()).toMatchObject({ currentItemIndex: 1, position: 0 });
+    const changed = await s.system.waitFor(itemChanged, { what: 'an itemChanged checkpoint' });
+    expect(changed).toMatchObject({ currentItemIndex: 1, position: 0 });
     tell(s.app, { type: 'checkpoint' });
     await s.system.waitFor(() => s.spy.saved.at(-1)?.reason === 'requested');
   });

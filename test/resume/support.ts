@@ -22,19 +22,17 @@ export function spyStore(inner: PlaybackStateStore = createMemoryStateStore()) {
 /** Starts an app's task and follows it: messages, lifecycle, playing. */
 export function follow(system: TestSystem, app: App) {
   const recording: AppRecording = recordApp(app);
-  const message = async (type: string, instanceId?: string): Promise<ValueSet> => {
-    let found: ValueSet | undefined;
-    await system.waitFor(
-      () => {
-        found = recording.messages.find(
+  const message = (type: string, instanceId?: string): Promise<ValueSet> =>
+    system.waitFor(
+      () =>
+        recording.messages.find(
           (m) => m.type === type && (instanceId === undefined || m.instanceId === instanceId),
-        );
-        return found !== undefined;
+        ),
+      {
+        what: `a '${type}' message${instanceId ? ` from ${instanceId}` : ''}`,
+        seen: () => `trail ${recording.trail.join(', ')}`,
       },
-      { what: `a '${type}' message${instanceId ? ` from ${instanceId}` : ''}` },
     );
-    return found!;
-  };
   return { recording, message };
 }
 

@@ -1,4 +1,5 @@
 import type { BackgroundMediaPlayer, TaskStateChangedEventArgs, ValueSet } from 'backbeat';
+import { waitFor } from 'backbeat/testing';
 
 /** URL of a fixture task module. */
 export const taskUrl = (name: string): URL =>
@@ -6,44 +7,45 @@ export const taskUrl = (name: string): URL =>
 
 export const hosts = ['worker', 'process', 'inline'] as const;
 
-/** Resolves with the first message from the background that matches; rejects after `ms`. */
-export function nextMessage(
+/**
+ * Resolves with the first message from the background, from now on, that matches; rejects
+ * after `ms` of real time.
+ */
+export async function nextMessage(
   bmp: BackgroundMediaPlayer,
   match: (data: ValueSet) => boolean,
   ms = 10_000,
 ): Promise<ValueSet> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching message within ${ms} ms`));
-    }, ms);
-    const off = bmp.on('messageReceivedFromBackground', ({ data }) => {
-      if (!match(data)) return;
-      clearTimeout(timer);
-      off();
-      resolve(data);
+  const seen: ValueSet[] = [];
+  const off = bmp.on('messageReceivedFromBackground', ({ data }) => seen.push(data));
+  try {
+    return await waitFor(() => seen.find(match), {
+      timeoutMs: ms,
+      what: 'a matching message from the background',
+      seen: () => JSON.stringify(seen.map((d) => d.type)),
     });
-  });
+  } finally {
+    off();
+  }
 }
 
-/** Resolves when the task reaches `state`; rejects after `ms` of real time. */
-export function taskState(
+/** Resolves when the task reaches `state`, from now on; rejects after `ms` of real time. */
+export async function taskState(
   bmp: BackgroundMediaPlayer,
   state: TaskStateChangedEventArgs['state'],
   ms = 10_000,
 ): Promise<TaskStateChangedEventArgs> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`task did not reach '${state}' within ${ms} ms`));
-    }, ms);
-    const off = bmp.on('taskStateChanged', (e) => {
-      if (e.state !== state) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
+  const seen: TaskStateChangedEventArgs[] = [];
+  const off = bmp.on('taskStateChanged', (e) => seen.push(e));
+  try {
+    return await waitFor(() => seen.find((e) => e.state === state), {
+      timeoutMs: ms,
+      what: `the task to reach '${state}'`,
+      seen: () => seen.map((e) => e.state).join(', ') || 'no state change',
     });
-  });
+  } finally {
+    off();
+  }
 }
 
 /** Records every taskStateChanged of a BackgroundMediaPlayer. */
@@ -54,6 +56,3 @@ export function recordStates(bmp: BackgroundMediaPlayer): string[] {
   );
   return states;
 }
-
-/** Lets real time pass (only for real process events, never for policy timeouts). */
-export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));

@@ -8,20 +8,17 @@ import {
   TaskUnavailableError,
   VirtualClock,
 } from 'backbeat';
+import { waitFor } from 'backbeat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hosts, nextMessage, recordStates, taskState, taskUrl } from './helpers.ts';
 
 const policyTask = (name: string) => new URL(`../fixtures/policy/${name}.mjs`, import.meta.url);
 
 /** Resolves once the player's replica says it is playing (the state arrives as an event). */
-function playing(player: MediaPlayerProxy): Promise<void> {
-  if (player.snapshot.currentState === 'playing') return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = player.on('currentStateChanged', ({ state }) => {
-      if (state !== 'playing') return;
-      off();
-      resolve();
-    });
+async function playing(player: MediaPlayerProxy): Promise<void> {
+  await waitFor(() => player.snapshot.currentState === 'playing', {
+    what: 'the player to play',
+    seen: () => player.snapshot.currentState,
   });
 }
 
@@ -175,6 +172,10 @@ describe.each(hosts)('the foreground lifecycle on the %s host', (host) => {
       await taskState(bmp, 'alive', 20_000);
       await player.play();
       await playing(player);
+      // While the task plays, the proxy's position moves on with the clock.
+      const moving = player.position;
+      clock.advance(1_000);
+      expect(player.position).toBeGreaterThan(moving);
       const terminated = taskState(bmp, 'terminated', 20_000);
       const done = bmp.shutdown();
       await clock.advanceAsync(5_000);

@@ -2,12 +2,14 @@ import {
   BackgroundOnlyError,
   createMediaSystem,
   type MediaSystem,
+  MessageBufferOverflowError,
   TaskUnavailableError,
   ValueSetError,
   VirtualClock,
 } from 'backbeat';
+import { waitFor } from 'backbeat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hosts, nextMessage, recordStates, taskState, taskUrl, tick } from './helpers.ts';
+import { hosts, nextMessage, recordStates, taskState, taskUrl } from './helpers.ts';
 
 let system: MediaSystem | undefined;
 afterEach(async () => {
@@ -97,12 +99,13 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
   });
 
   it('3. presses from outside the app reach the task as buttonPressed', async () => {
-    system = createMediaSystem();
-    const app = system.launchApp({ id: 'a', task: taskUrl('probe'), host });
+    const sys = createMediaSystem();
+    system = sys;
+    const app = sys.launchApp({ id: 'a', task: taskUrl('probe'), host });
     const bmp = app.backgroundMediaPlayer;
     bmp.current;
     await nextMessage(bmp, (d) => d.type === 'ready');
-    for (let i = 0; i < 50 && !system.controls.attached; i++) await tick(10);
+    await waitFor(() => sys.controls.attached, { what: "the task's controls to attach" });
     const pressed = nextMessage(bmp, (d) => d.type === 'button');
     await expect(system.controls.press('next')).resolves.toBe(true);
     expect(await pressed).toEqual({ type: 'button', button: 'next' });
@@ -161,20 +164,29 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     const bmp = app.backgroundMediaPlayer;
     for (let n = 0; n < 20; n++) bmp.sendMessageToBackground({ type: 'n', n });
     bmp.sendMessageToBackground({ type: 'report' });
-    const report = await nextMessage(bmp, (d) => d.type === 'report');
-    expect(report.got).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    const report = nextMessage(bmp, (d) => d.type === 'report');
+    // The task registers its handler only when the volume changes: after these messages arrived.
+    await bmp.current.setVolume(0.5);
+    expect((await report).got).toEqual(Array.from({ length: 20 }, (_, n) => n));
 
     // Background -> foreground: the task talks before the foreground listens.
     const app2 = system.launchApp({ id: 'b', task: taskUrl('probe'), host });
     const bmp2 = app2.backgroundMediaPlayer;
-    bmp2.current;
+    const player2 = bmp2.current;
+    let opened = false;
+    player2.on('mediaOpened', () => {
+      opened = true;
+    });
     bmp2.sendMessageToBackground({ type: 'sendMany', n: 5 });
-    await tick(host === 'inline' ? 20 : 400);
+    // The task takes its messages in order: once the source set after `sendMany` has opened,
+    // the five messages have been sent, with no one listening for them yet.
+    bmp2.sendMessageToBackground({ type: 'source', uri: 'virtual:one?duration=60000' });
+    await waitFor(() => opened, { what: 'the source set after sendMany to open' });
     const got: number[] = [];
     bmp2.on('messageReceivedFromBackground', ({ data }) => {
       if (data.type === 'many') got.push(data.i as number);
     });
-    for (let i = 0; i < 100 && got.length < 5; i++) await tick(10);
+    await waitFor(() => got.length >= 5, { what: 'the five buffered messages' });
     expect(got).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -187,9 +199,23 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     bmp.current;
     app.suspend();
     bmp.sendMessageToBackground({ type: 'sendMany', n: 5 });
-    for (let i = 0; i < 200 && errors.length < 2; i++) await tick(10);
-    expect(errors.length).toBeGreaterThanOrEqual(1);
-    expect(errors[0]?.name).toBe('MessageBufferOverflowError');
+    // `ready` and the first two fit; each later message is refused with its own error.
+    await waitFor(() => errors.length >= 3, {
+      what: 'an overflow error for each message that did not fit',
+      seen: () => errors.map((e) => e.name).join(', ') || 'no error',
+    });
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(MessageBufferOverflowError);
+      expect((error as MessageBufferOverflowError).limit).toBe(3);
+    }
+    // What fitted is delivered, in order, once someone listens and the app is back.
+    const got: string[] = [];
+    bmp.on('messageReceivedFromBackground', ({ data }) =>
+      got.push(data.type === 'many' ? `many:${data.i}` : String(data.type)),
+    );
+    app.resume();
+    await waitFor(() => got.length >= 3, { what: 'the three buffered messages' });
+    expect(got.slice(0, 3)).toEqual(['ready', 'many:0', 'many:1']);
   });
 
   it('5. run starts on the first current read, handler registration or message — not before', async () => {
@@ -251,7 +277,9 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
     const canceled = nextMessage(bmp, (d) => d.type === 'canceled');
     const done = bmp.shutdown();
     await canceled;
-    const pending = player.setVolume(0.5).catch((e) => e);
+    // Until the grace period is over the task still runs, and answers.
+    await expect(player.setVolume(0.5)).resolves.toBeUndefined();
+    expect(player.snapshot.volume).toBe(0.5);
     await clock.advanceAsync(4_999);
     expect(app.instanceId).not.toBeNull();
     await clock.advanceAsync(1);
@@ -263,8 +291,7 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
       'canceling:abort',
       'terminated:graceExpired',
     ]);
-    const result = await pending;
-    if (result instanceof Error) expect(result).toBeInstanceOf(TaskUnavailableError);
+    await expect(player.setVolume(0.1)).rejects.toBeInstanceOf(TaskUnavailableError);
   });
 
   it('reading current as soon as the task completed starts a fresh instance', async () => {
@@ -280,7 +307,7 @@ describe.each(hosts)('DESIGN semantics on the %s host', (host) => {
       if (instances.length === 1) bmp.current;
     });
     bmp.current;
-    for (let i = 0; i < 1000 && completed.length < 2; i++) await tick(10);
+    await waitFor(() => completed.length >= 2, { what: 'two instances to complete' });
     expect(instances).toHaveLength(2);
     expect(instances[1]).not.toBe(instances[0]);
     expect(completed).toEqual(instances);
@@ -334,12 +361,19 @@ describe('messages to a terminated foreground', () => {
     const bmp = app.backgroundMediaPlayer;
     bmp.current;
     await nextMessage(bmp, (d) => d.type === 'ready');
-    (globalThis as { __backbeatProbe?: unknown }).__backbeatProbe = undefined;
-    bmp.sendMessageToBackground({ type: 'tryForeground', afterMs: 30 });
+    const armed = nextMessage(bmp, (d) => d.type === 'armed');
+    bmp.sendMessageToBackground({ type: 'tryForeground' });
+    await armed;
+    const trySend = (globalThis as { __backbeatProbeTry?: () => Record<string, unknown> })
+      .__backbeatProbeTry;
+    expect(trySend).toBeTypeOf('function');
+    // While the foreground is there, the same send from the task arrives.
+    const hello = nextMessage(bmp, (d) => d.type === 'hello');
+    expect(trySend!()).toEqual({ sent: true, foregroundState: 'visible' });
+    await hello;
     await app.terminate();
     expect(() => bmp.sendMessageToBackground({ type: 'late' })).toThrow(/terminated/);
-    for (let i = 0; i < 50 && !(globalThis as any).__backbeatProbe; i++) await tick(5);
-    const seen = (globalThis as any).__backbeatProbe;
+    const seen = trySend!();
     expect(seen).toMatchObject({
       name: 'ForegroundUnavailableError',
       code: 'FOREGROUND_UNAVAILABLE',
@@ -347,5 +381,6 @@ describe('messages to a terminated foreground', () => {
       foregroundState: 'terminated',
     });
     expect(seen.message).toMatch(/backgroundMediaPlayer\.foregroundState/);
+    delete (globalThis as { __backbeatProbeTry?: unknown }).__backbeatProbeTry;
   });
 });

@@ -6,6 +6,7 @@ import {
   VirtualClock,
 } from 'backbeat';
 import { createVirtualControls } from 'backbeat/controls/virtual';
+import { waitFor } from 'backbeat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hosts, nextMessage, recordStates, taskState, taskUrl } from './helpers.ts';
 
@@ -16,19 +17,17 @@ afterEach(async () => {
 });
 
 /** Resolves with the state an instance ended in (`completed` or `terminated:reason`). */
-function settled(bmp: BackgroundMediaPlayer, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`the task did not end within ${ms} ms`));
-    }, ms);
-    const off = bmp.on('taskStateChanged', ({ state, reason }) => {
-      if (state !== 'completed' && state !== 'terminated') return;
-      clearTimeout(timer);
-      off();
-      resolve(reason ? `${state}:${reason}` : state);
-    });
+async function settled(bmp: BackgroundMediaPlayer, ms: number): Promise<string> {
+  const ends: string[] = [];
+  const off = bmp.on('taskStateChanged', ({ state, reason }) => {
+    if (state === 'completed' || state === 'terminated')
+      ends.push(reason ? `${state}:${reason}` : state);
   });
+  try {
+    return await waitFor(() => ends[0], { timeoutMs: ms, what: 'the task to end' });
+  } finally {
+    off();
+  }
 }
 
 /**

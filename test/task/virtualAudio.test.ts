@@ -1,8 +1,8 @@
+import { MediaError, VirtualClock } from 'backbeat';
+import { createVirtualAudio, parseVirtualUri } from 'backbeat/audio/virtual';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AudioTrack } from '../../src/adapters/audio/types.ts';
-import { createVirtualAudio, parseVirtualUri } from '../../src/adapters/audio/virtual.ts';
-import { VirtualClock } from '../../src/clock.ts';
-import { MediaError } from '../../src/errors.ts';
+
+type AudioTrack = Awaited<ReturnType<ReturnType<typeof createVirtualAudio>['open']>>;
 
 function setup() {
   const clock = new VirtualClock();

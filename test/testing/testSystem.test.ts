@@ -62,15 +62,18 @@ describe('createTestSystem', () => {
     app.backgroundMediaPlayer.current.on('mediaEnded', () => ended.push('ended'));
     app.backgroundMediaPlayer.sendMessageToBackground({
       type: 'source',
-      uri: 'virtual:short?duration=1000',
+      uri: 'virtual:short?duration=20',
     });
     await system.waitFor(() => recording.playing, { what: 'playing' });
-    // Media time is virtual: nothing ends while real time passes…
-    await new Promise((r) => setTimeout(r, 30));
+    // Media time is virtual: the 20 ms item does not end while more real time than that passes…
+    const from = Date.now();
+    await system.waitFor(() => Date.now() - from >= 60, { what: '60 ms of real time' });
+    await system.settle();
     expect(ended).toEqual([]);
+    expect(system.clock.now()).toBe(0);
     // …and the synchronous advance runs the task's timers, but the hop to the foreground has
     // not happened when it returns;
-    system.clock.advance(1_000);
+    system.clock.advance(20);
     expect(ended).toEqual([]);
     await system.settle();
     expect(ended).toEqual(['ended']);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { encodeWav } from '../../../src/adapters/audio/wav.ts';
+import { encodeWav } from 'backbeat/audio/webAudio';
 
 /**
  * One continuous sine, quantised to 16 bits the way `encodeWav` and audio-decode's WAV decoder

@@ -1,9 +1,7 @@
 // Runs inside a worker thread: plays two in-memory items gaplessly on the realtime adapter and
 // decodes a file given by URL, then reports what it saw to the parent.
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeWav } from '../../../src/adapters/audio/wav.ts';
-import type { WebAudioTrack } from '../../../src/adapters/audio/webAudio/index.ts';
-import { createWebAudio } from '../../../src/adapters/audio/webAudio/index.ts';
+import { createWebAudio, encodeWav, type WebAudioTrack } from 'backbeat/audio/webAudio';
 import { noise } from './signals.ts';
 
 const { fileUrl } = workerData as { fileUrl: string };
