@@ -9,6 +9,7 @@ import { runAudioDecode } from './suites/audioDecode.mjs';
 import { runAudioGapless } from './suites/audioGapless.mjs';
 import { runAudioLatency } from './suites/audioLatency.mjs';
 import { runColdStart } from './suites/coldStart.mjs';
+import { runMemory } from './suites/memory.mjs';
 import { runPolicyScale } from './suites/policyScale.mjs';
 import { runRtt } from './suites/rtt.mjs';
 import { runRttInspect } from './suites/rttInspect.mjs';
@@ -16,10 +17,15 @@ import { runThroughput } from './suites/throughput.mjs';
 import { formatTable } from './table.mjs';
 
 const suites = [
-  { ids: ['rtt.call', 'rtt.comlink'], units: ['us/call', 'us/call'], run: runRtt },
+  {
+    ids: ['rtt.call', 'rtt.comlink', 'rtt.call.process'],
+    units: ['us/call', 'us/call', 'us/call'],
+    run: runRtt,
+  },
   { ids: ['rtt.inspect'], units: ['us/call'], run: runRttInspect },
   { ids: ['throughput.message'], units: ['msg/s'], run: runThroughput },
   { ids: ['coldStart'], units: ['ms'], run: runColdStart },
+  { ids: ['memory.idleTask'], units: ['MB'], run: runMemory },
   { ids: ['policy.scale'], units: ['us/decision'], run: runPolicyScale },
   { ids: ['gapless.gapSamples'], units: ['samples'], run: runAudioGapless },
   { ids: ['latency.playToSound'], units: ['us'], run: runAudioLatency },

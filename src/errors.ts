@@ -1,6 +1,11 @@
+/** Marks the prototypes of Backbeat's error classes, whichever copy of the package made them. */
+const errorBrand = Symbol.for('backbeat.BackbeatError');
+
 /**
  * Every error Backbeat raises on purpose is a {@link BackbeatError} with a stable `code`, so
  * callers can branch on `error.code` even after the error crossed a boundary and was rebuilt.
+ * `instanceof` also holds for an error made by another copy of the package in the same realm
+ * (the bundled task side and the foreground's modules, on the inline host).
  */
 export class BackbeatError extends Error {
   /** Stable machine-readable code, e.g. `'TASK_UNAVAILABLE'`. */
@@ -11,6 +16,18 @@ export class BackbeatError extends Error {
     this.code = code;
   }
 }
+Object.defineProperty(BackbeatError.prototype, errorBrand, { value: true });
+// Inherited by every subclass: `this` is the class right of `instanceof`.
+Object.defineProperty(BackbeatError, Symbol.hasInstance, {
+  value: function hasInstance(this: abstract new (...args: never[]) => unknown, value: unknown) {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(errorBrand in value)) return false;
+    for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+      if (Object.hasOwn(proto, 'constructor') && proto.constructor.name === this.name) return true;
+    }
+    return false;
+  },
+});
 
 /** A ValueSet (a message payload) broke a rule: the message names the path and the rule. */
 export class ValueSetError extends BackbeatError {

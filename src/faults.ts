@@ -56,32 +56,49 @@ type NodeProcess = {
 
 const nodeProcess = (globalThis as { process?: NodeProcess }).process;
 
-const storage: AsyncStore<ScopeState> | undefined = (() => {
-  try {
-    const hooks = nodeProcess?.getBuiltinModule?.('node:async_hooks') as
-      | { AsyncLocalStorage?: new () => AsyncStore<ScopeState> }
-      | undefined;
-    return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : undefined;
-  } catch {
-    return undefined;
-  }
-})();
+/**
+ * The state every copy of this module in the realm shares (the foreground's modules and the
+ * bundled task side, on the inline host): one async store, so a scope entered by one copy is
+ * seen by the other, and the process listeners installed once.
+ */
+interface FaultRealm {
+  storage: AsyncStore<ScopeState> | undefined;
+  /** Without AsyncLocalStorage: the scope running synchronously right now. */
+  syncCurrent: ScopeState | undefined;
+  installed: boolean;
+}
 
-/** Without AsyncLocalStorage: the scope running synchronously right now. */
-let syncCurrent: ScopeState | undefined;
+const realmKey = Symbol.for('backbeat.faults');
+const realmHolder = globalThis as { [realmKey]?: FaultRealm };
+realmHolder[realmKey] ??= {
+  storage: (() => {
+    try {
+      const hooks = nodeProcess?.getBuiltinModule?.('node:async_hooks') as
+        | { AsyncLocalStorage?: new () => AsyncStore<ScopeState> }
+        | undefined;
+      return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : undefined;
+    } catch {
+      return undefined;
+    }
+  })(),
+  syncCurrent: undefined,
+  installed: false,
+};
+const realm: FaultRealm = realmHolder[realmKey];
+const storage = realm.storage;
 
 function current(): ScopeState | undefined {
-  return storage ? storage.getStore() : syncCurrent;
+  return storage ? storage.getStore() : realm.syncCurrent;
 }
 
 function runIn<T>(state: ScopeState | undefined, fn: () => T): T {
   if (storage) return state ? storage.run(state, fn) : storage.exit(fn);
-  const previous = syncCurrent;
-  syncCurrent = state;
+  const previous = realm.syncCurrent;
+  realm.syncCurrent = state;
   try {
     return fn();
   } finally {
-    syncCurrent = previous;
+    realm.syncCurrent = previous;
   }
 }
 
@@ -190,8 +207,6 @@ export function createFaultScope(onFault: (error: unknown) => void): FaultScope 
   };
 }
 
-let installed = false;
-
 /** The `--unhandled-rejections` mode the process runs with (Node's default is `throw`). */
 function rejectionMode(): string {
   const flags = [
@@ -212,8 +227,8 @@ function crashLikeNode(error: unknown): void {
 }
 
 function installProcessListeners(): void {
-  if (installed || !storage || typeof nodeProcess?.on !== 'function') return;
-  installed = true;
+  if (realm.installed || !storage || typeof nodeProcess?.on !== 'function') return;
+  realm.installed = true;
   const alone = (event: string) => (nodeProcess.listenerCount?.(event) ?? 0) <= 1;
   nodeProcess.on('uncaughtException', (error: unknown) => {
     const state = storage.getStore();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
 import type { ValueSetError } from './errors.js';
 import {
@@ -13,7 +13,7 @@ import {
  * The schemas of a message set: message type -> zod schema of the fields (every key but `type`).
  * A schema must produce a plain object; use `z.object`, `z.strictObject` or `z.looseObject`.
  */
-export type MessageDefinitions = Record<string, z.ZodType<Record<string, unknown>, any>>;
+export type MessageDefinitions = Record<string, z.core.$ZodType<Record<string, unknown>, any>>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -102,12 +102,18 @@ export interface DefineMessagesOptions {
   limits?: Partial<ValueSetLimits>;
 }
 
+/** Any zod v4 schema: `zod` (classic) and `zod/mini` both build on the same core. */
+function isZodSchema(value: unknown): value is MessageDefinitions[string] {
+  const internals = (value as { _zod?: { run?: unknown } } | null | undefined)?._zod;
+  return typeof internals?.run === 'function';
+}
+
 function formatTypes(types: readonly string[]): string {
   return types.map((t) => `'${t}'`).join(', ');
 }
 
 function typeError(message: string, input: unknown): ValueSetError {
-  const error = new z.ZodError([{ code: 'custom', message, path: ['type'], input }]);
+  const error = new z.core.$ZodRealError([{ code: 'custom', message, path: ['type'], input }]);
   return valueSetErrorFrom(error, 'Invalid message:');
 }
 
@@ -136,10 +142,10 @@ export function defineMessages<const TDefs extends MessageDefinitions>(
   definitions: TDefs,
   options: DefineMessagesOptions = {},
 ): MessageSet<TDefs> {
-  const schemas = new Map<string, z.ZodType<Record<string, unknown>, any>>();
+  const schemas = new Map<string, MessageDefinitions[string]>();
   for (const type of Object.keys(definitions)) {
     const schema = definitions[type] as MessageDefinitions[string] | undefined;
-    if (!schema || typeof schema.safeParse !== 'function') {
+    if (!isZodSchema(schema)) {
       throw new TypeError(
         `Message \`${type}\` must be defined by a zod schema, got \`${String(schema)}\``,
       );
@@ -165,7 +171,7 @@ export function defineMessages<const TDefs extends MessageDefinitions>(
         type,
       );
     }
-    const result = schema.safeParse(fields);
+    const result = z.safeParse(schema, fields);
     if (!result.success) throw valueSetErrorFrom(result.error, `Invalid \`${type}\` message:`);
     // Checked again: a transforming schema could produce something that is not a ValueSet.
     return parseValueSet({ type, ...result.data }, limits);

@@ -2,8 +2,6 @@
  * Backbeat's background entry (`backbeat/task`): what a background playback task module uses.
  */
 
-/** zod, as Backbeat uses it: build `defineMessages` schemas without depending on zod yourself. */
-export { z } from 'zod';
 export type {
   BackgroundMediaPlayerTaskView,
   MediaPlayerDataReceivedEventArgs,

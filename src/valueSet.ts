@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValueSetError } from './errors.js';
 
 /** A value a {@link ValueSet} may hold. */
@@ -465,7 +465,7 @@ function issueOf(found: Problem, limits: ValueSetLimits) {
   };
 }
 
-function buildSchema(limits: ValueSetLimits): z.ZodType<ValueSet> {
+function buildSchema(limits: ValueSetLimits): z.ZodMiniType<ValueSet> {
   return z.custom<ValueSet>().check((payload) => {
     const found = walkValueSet(payload.value, limits, false);
     if (found instanceof Problem) payload.issues.push(issueOf(found, limits));
@@ -473,7 +473,7 @@ function buildSchema(limits: ValueSetLimits): z.ZodType<ValueSet> {
 }
 
 const defaultSchema = buildSchema(defaultValueSetLimits);
-const schemaCache = new WeakMap<object, z.ZodType<ValueSet>>();
+const schemaCache = new WeakMap<object, z.ZodMiniType<ValueSet>>();
 const limitsCache = new WeakMap<object, ValueSetLimits>();
 
 function resolvedLimits(limits: Partial<ValueSetLimits> | undefined): ValueSetLimits {
@@ -498,7 +498,7 @@ function resolvedLimits(limits: Partial<ValueSetLimits> | undefined): ValueSetLi
  * envelope.parse({ seq: 1, data: { type: 'skipNext' } });
  * ```
  */
-export function valueSetSchema(limits?: Partial<ValueSetLimits>): z.ZodType<ValueSet> {
+export function valueSetSchema(limits?: Partial<ValueSetLimits>): z.ZodMiniType<ValueSet> {
   if (limits === undefined || limits === defaultValueSetLimits) return defaultSchema;
   let schema = schemaCache.get(limits);
   if (!schema) {
@@ -521,7 +521,7 @@ export const VALUE_SET_ERROR_PREFIX = 'Invalid ValueSet:';
  * if (!result.success) throw valueSetErrorFrom(result.error, 'Invalid message:');
  * ```
  */
-export function valueSetErrorFrom(error: z.ZodError, prefix = VALUE_SET_ERROR_PREFIX) {
+export function valueSetErrorFrom(error: z.core.$ZodError, prefix = VALUE_SET_ERROR_PREFIX) {
   return new ValueSetError(`${prefix}\n${z.prettifyError(error)}`, { cause: error });
 }
 
@@ -534,7 +534,7 @@ export function valueSetErrorFrom(error: z.ZodError, prefix = VALUE_SET_ERROR_PR
  * anything past a limit. Validation never assigns to the value, so it cannot pollute a prototype.
  *
  * @throws ValueSetError whose message names the path (`→ at track.tags[2]`) and the rule or limit;
- * its `cause` is the `z.ZodError`.
+ * its `cause` is the zod error (`$ZodError` of `zod/v4/core`, the base of `z.ZodError`).
  * @example
  * ```ts
  * parseValueSet({ type: 'trackChanged', title: 'a', at: new Date() }); // returns the object
@@ -582,7 +582,7 @@ export function copyValueSet(value: unknown, limits?: Partial<ValueSetLimits>): 
   const resolved = resolvedLimits(limits);
   const result = walkValueSet(value, resolved, true);
   if (result instanceof Problem) {
-    throw valueSetErrorFrom(new z.ZodError([issueOf(result, resolved)]));
+    throw valueSetErrorFrom(new z.core.$ZodRealError([issueOf(result, resolved)]));
   }
   return result as ValueSet;
 }

@@ -8,12 +8,13 @@ import {
   type ValueSetLike,
   z,
 } from 'backbeat';
+import * as taskEntry from 'backbeat/task';
 import {
   type BackgroundMediaPlayerTaskView,
   defineMessages as defineTaskMessages,
-  z as taskZ,
 } from 'backbeat/task';
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
+import * as mini from 'zod/mini';
 
 // Schemas built with the zod that 'backbeat' re-exports: no zod import of the app's own.
 const messages = defineMessages({
@@ -34,15 +35,23 @@ interface UpdatePlaylist {
 }
 
 describe('typed message sets', () => {
-  it('defineMessages works with the zod re-exported by backbeat and backbeat/task', () => {
+  it('defineMessages works with the zod re-exported by backbeat, on either side', () => {
     expect(messages.create('trackChanged', { title: 'a' })).toEqual({
       type: 'trackChanged',
       title: 'a',
     });
-    const task = defineTaskMessages({ ping: taskZ.object({ n: taskZ.number() }) });
+    const task = defineTaskMessages({ ping: z.object({ n: z.number() }) });
     expect(task.parse({ type: 'ping', n: 1 })).toEqual({ type: 'ping', n: 1 });
     expect(() => task.parse({ type: 'ping', n: 'x' })).toThrow(ValueSetError);
-    expect(taskZ).toBe(z);
+    expectTypeOf(task.parse({ type: 'ping', n: 1 })).toEqualTypeOf<{ type: 'ping'; n: number }>();
+  });
+
+  it('defineMessages takes zod/mini schemas, and backbeat/task does not load full zod', () => {
+    const task = defineTaskMessages({ ping: mini.object({ n: mini.number() }) });
+    expect(task.create('ping', { n: 2 })).toEqual({ type: 'ping', n: 2 });
+    expect(() => task.create('ping', { n: 'x' } as never)).toThrow(/Invalid `ping` message:/);
+    expectTypeOf(task.create('ping', { n: 2 })).toEqualTypeOf<{ type: 'ping'; n: number }>();
+    expect(Object.keys(taskEntry)).not.toContain('z');
   });
 
   it('listener(): e.data is parsed and e.data.type is the literal union', () => {

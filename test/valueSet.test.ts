@@ -85,7 +85,7 @@ describe('parseValueSet refuses, naming the path', () => {
         '  → at track.tags[2]',
     );
     expect(error.code).toBe('VALUE_SET_INVALID');
-    expect(error.cause).toBeInstanceOf(z.ZodError);
+    expect(error.cause).toBeInstanceOf(z.core.$ZodError);
     expect((error.cause as z.ZodError).issues[0]?.path).toEqual(['track', 'tags', 2]);
   });
 

@@ -44,7 +44,7 @@ export async function runThroughput(config) {
       id: 'throughput.message',
       unit: 'msg/s',
       better: 'higher',
-      target: 0.7,
+      target: 0.8,
       value: r.backbeat,
       baseline: r.baseline,
       extra: { messagesPerRound: config.messages },

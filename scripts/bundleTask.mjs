@@ -1,0 +1,58 @@
+// Bundles the task side after `tsc` has emitted dist/: the `backbeat/task` entry, the task main
+// and the worker and process entries become one esbuild module graph (shared code in
+// dist/chunks/), so a task module's `import … from 'backbeat/task'` and the runtime's task main
+// load the same classes, and a task starts without resolving and parsing hundreds of files.
+// tsc's .d.ts files and every foreground file stay as tsc wrote them.
+import { rm, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = `${root}dist`;
+
+/** Output path (without `.js`, under dist/) -> source. */
+const entryPoints = {
+  task: 'src/task.ts',
+  'actors/background/taskMain': 'src/actors/background/taskMain.ts',
+  'adapters/transport/workerEntry': 'src/adapters/transport/workerEntry.ts',
+  'adapters/transport/processEntry': 'src/adapters/transport/processEntry.ts',
+};
+
+/**
+ * Packages that stay imports: native or optional ones a task loads only on demand (the Web Audio
+ * adapter is a lazy import of its own chunk) and the system controls' D-Bus client. xstate is
+ * bundled: a task's own statecharts, on the task's own xstate, are inspected through the
+ * observer the task hands them (`taskInstance.inspect`), not through a shared class.
+ */
+const external = ['node-web-audio-api', 'audio-decode', 'dbus-next', '@statelyai/inspect'];
+
+await rm(`${dist}/chunks`, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  // Error classes name themselves after `new.target.name`.
+  keepNames: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  external,
+  metafile: true,
+  logLevel: 'warning',
+});
+
+if (process.argv.includes('--report')) {
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (!file.endsWith('.js')) continue;
+    const { size } = await stat(`${root}${file}`);
+    console.log(
+      `${file}: ${(size / 1024).toFixed(1)} KB (${Object.keys(output.inputs).length} inputs)`,
+    );
+  }
+}
