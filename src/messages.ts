@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { $ZodRealError, type $ZodType } from 'zod/v4/core';
 import type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
 import type { ValueSetError } from './errors.js';
 import {
@@ -13,7 +14,7 @@ import {
  * The schemas of a message set: message type -> zod schema of the fields (every key but `type`).
  * A schema must produce a plain object; use `z.object`, `z.strictObject` or `z.looseObject`.
  */
-export type MessageDefinitions = Record<string, z.core.$ZodType<Record<string, unknown>, any>>;
+export type MessageDefinitions = Record<string, $ZodType<Record<string, unknown>, any>>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -113,7 +114,7 @@ function formatTypes(types: readonly string[]): string {
 }
 
 function typeError(message: string, input: unknown): ValueSetError {
-  const error = new z.core.$ZodRealError([{ code: 'custom', message, path: ['type'], input }]);
+  const error = new $ZodRealError([{ code: 'custom', message, path: ['type'], input }]);
   return valueSetErrorFrom(error, 'Invalid message:');
 }
 

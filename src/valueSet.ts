@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { type $ZodError, $ZodRealError } from 'zod/v4/core';
 import { ValueSetError } from './errors.js';
 
 /** A value a {@link ValueSet} may hold. */
@@ -521,7 +522,7 @@ export const VALUE_SET_ERROR_PREFIX = 'Invalid ValueSet:';
  * if (!result.success) throw valueSetErrorFrom(result.error, 'Invalid message:');
  * ```
  */
-export function valueSetErrorFrom(error: z.core.$ZodError, prefix = VALUE_SET_ERROR_PREFIX) {
+export function valueSetErrorFrom(error: $ZodError, prefix = VALUE_SET_ERROR_PREFIX) {
   return new ValueSetError(`${prefix}\n${z.prettifyError(error)}`, { cause: error });
 }
 
@@ -582,7 +583,7 @@ export function copyValueSet(value: unknown, limits?: Partial<ValueSetLimits>): 
   const resolved = resolvedLimits(limits);
   const result = walkValueSet(value, resolved, true);
   if (result instanceof Problem) {
-    throw valueSetErrorFrom(new z.core.$ZodRealError([issueOf(result, resolved)]));
+    throw valueSetErrorFrom(new $ZodRealError([issueOf(result, resolved)]));
   }
   return result as ValueSet;
 }

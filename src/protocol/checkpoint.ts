@@ -5,11 +5,14 @@
  * @packageDocumentation
  */
 
+import * as z from 'zod/mini';
 import { ProtocolError } from '../errors.js';
 import { mediaPlayerStates } from '../machines/mediaPlayer.js';
 import { parseValueSet, type ValueSet } from '../valueSet.js';
 import { isPlainObject } from './plain.js';
-import { object, z } from './zod.js';
+import { english } from './zod.js';
+
+english();
 
 /** Why a checkpoint was taken. */
 export const CHECKPOINT_REASONS = [
@@ -23,7 +26,7 @@ export const CHECKPOINT_REASONS = [
 /** A ValueSet's shape at first sight; {@link parsePlaybackCheckpoint} checks it in full. */
 const valueSetRecord = z.custom<ValueSet>(isPlainObject, { message: 'Expected a ValueSet' });
 
-const checkpointItem = object({
+const checkpointItem = z.object({
   uri: z.string().check(z.minLength(1)),
   /** The ValueSet-valued entries of the source's `customProperties`. */
   properties: z.optional(valueSetRecord),

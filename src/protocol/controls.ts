@@ -6,7 +6,10 @@
  *
  * @packageDocumentation
  */
-import { z } from './zod.js';
+import * as z from 'zod/mini';
+import { english } from './zod.js';
+
+english();
 
 // ---------------------------------------------------------------------------------------------
 // Messages: each names the rule and quotes the bad value; the caller puts the subject in front.

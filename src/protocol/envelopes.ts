@@ -15,6 +15,7 @@
  * @packageDocumentation
  */
 
+import * as z from 'zod/mini';
 import { ProtocolError } from '../errors.js';
 import { PlaybackCheckpointSchema } from './checkpoint.js';
 import { DeliveryOutcomeSchema, SmtcStateSchema } from './controls.js';
@@ -29,7 +30,7 @@ import {
 } from './player.js';
 import { ControlCommandSchema, LifecycleNoticeSchema } from './task.js';
 import { SerializedErrorSchema } from './wireError.js';
-import { object, z } from './zod.js';
+import { object } from './zod.js';
 
 /** Version of the envelope format; an envelope with another `v` is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -150,7 +151,7 @@ export const MessageEnvelopeSchema = object({
 });
 
 /** A task lifecycle notice (task → foreground). */
-export const LifecycleEnvelopeSchema = object({
+export const LifecycleEnvelopeSchema = z.object({
   v,
   kind: z.literal('lifecycle'),
   seq,
@@ -158,7 +159,7 @@ export const LifecycleEnvelopeSchema = object({
 });
 
 /** A command (foreground → task). */
-export const ControlEnvelopeSchema = object({
+export const ControlEnvelopeSchema = z.object({
   v,
   kind: z.literal('control'),
   seq,
@@ -166,7 +167,7 @@ export const ControlEnvelopeSchema = object({
 });
 
 /** Heartbeat: the foreground pings, the task's event loop answers with a pong of the same `n`. */
-export const HeartbeatEnvelopeSchema = object({
+export const HeartbeatEnvelopeSchema = z.object({
   v,
   kind: z.literal('heartbeat'),
   seq,
@@ -175,7 +176,7 @@ export const HeartbeatEnvelopeSchema = object({
 });
 
 /** One serialisable xstate inspection event (task → foreground). */
-export const InspectEnvelopeSchema = object({
+export const InspectEnvelopeSchema = z.object({
   v,
   kind: z.literal('inspect'),
   seq,
@@ -183,7 +184,7 @@ export const InspectEnvelopeSchema = object({
 });
 
 /** A playback checkpoint the task took (task → foreground), for the foreground's store. */
-export const CheckpointEnvelopeSchema = object({
+export const CheckpointEnvelopeSchema = z.object({
   v,
   kind: z.literal('checkpoint'),
   seq,

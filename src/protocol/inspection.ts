@@ -5,7 +5,10 @@
  * @packageDocumentation
  */
 import type { InspectionEvent } from 'xstate';
-import { object, z } from './zod.js';
+import * as z from 'zod/mini';
+import { english } from './zod.js';
+
+english();
 
 /** The xstate inspection event types. */
 export const INSPECTION_TYPES = [
@@ -21,7 +24,7 @@ export const INSPECTION_TYPES = [
  * An xstate inspection event made serialisable: actor refs become session ids (as
  * `@statelyai/inspect` does), `event` and `snapshot` are plain JSON-like data.
  */
-export const InspectRecordSchema = object({
+export const InspectRecordSchema = z.object({
   type: z.enum(INSPECTION_TYPES),
   sessionId: z.string(),
   rootId: z.string(),

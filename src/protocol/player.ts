@@ -6,8 +6,9 @@
  * @packageDocumentation
  */
 
+import * as z from 'zod/mini';
 import { mediaPlayerStates } from '../machines/mediaPlayer.js';
-import { object, z } from './zod.js';
+import { object } from './zod.js';
 
 /** The current item as the foreground sees it. */
 export const PlayerSnapshotItemSchema = object({

@@ -5,10 +5,13 @@
  * @packageDocumentation
  */
 
+import * as z from 'zod/mini';
 import { cancellationReasons } from '../machines/cancellationReasons.js';
 import { PlaybackCheckpointSchema } from './checkpoint.js';
 import { SerializedErrorSchema } from './wireError.js';
-import { object, z } from './zod.js';
+import { english } from './zod.js';
+
+english();
 
 /** Schema of a cancellation reason (BackgroundTaskCancellationReason). */
 export const CancellationReasonSchema = z.enum(cancellationReasons);
@@ -23,8 +26,8 @@ export type ForegroundStateOfTask = z.infer<typeof ForegroundStateSchema>;
  * sound through the Web Audio adapter (`sink: 'none'` plays to a silent null sink).
  */
 export const TaskAudioSchema = z.discriminatedUnion('kind', [
-  object({ kind: z.literal('virtual') }),
-  object({
+  z.object({ kind: z.literal('virtual') }),
+  z.object({
     kind: z.literal('webAudio'),
     sink: z.optional(z.enum(['auto', 'device', 'none'])),
     sampleRate: z.optional(z.number()),
@@ -34,7 +37,7 @@ export const TaskAudioSchema = z.discriminatedUnion('kind', [
 export type TaskAudio = z.infer<typeof TaskAudioSchema>;
 
 /** What the foreground tells a new task instance; checked by the task main on arrival. */
-export const TaskInitSchema = object({
+export const TaskInitSchema = z.object({
   appId: z.string(),
   instanceId: z.string(),
   /** URL of the user's task module (its default export comes from defineBackgroundTask). */
@@ -57,34 +60,34 @@ export type TaskInit = z.infer<typeof TaskInitSchema>;
 
 /** Task notices about its own lifecycle, sent from the task to the foreground. */
 export const LifecycleNoticeSchema = z.discriminatedUnion('type', [
-  object({ type: z.literal('runEntered') }),
-  object({ type: z.literal('runReturned') }),
-  object({ type: z.literal('deferralTaken') }),
-  object({ type: z.literal('deferralCompleted') }),
-  object({ type: z.literal('completed') }),
+  z.object({ type: z.literal('runEntered') }),
+  z.object({ type: z.literal('runReturned') }),
+  z.object({ type: z.literal('deferralTaken') }),
+  z.object({ type: z.literal('deferralCompleted') }),
+  z.object({ type: z.literal('completed') }),
   /** The task failed (its module did not load, `run` threw): `error` has name, message, code. */
-  object({ type: z.literal('taskError'), error: SerializedErrorSchema }),
+  z.object({ type: z.literal('taskError'), error: SerializedErrorSchema }),
   /** An error the task survived, reported to the foreground. */
-  object({ type: z.literal('taskWarning'), error: SerializedErrorSchema }),
+  z.object({ type: z.literal('taskWarning'), error: SerializedErrorSchema }),
   /** The task asked to be shut down. */
-  object({ type: z.literal('shutdownRequested') }),
+  z.object({ type: z.literal('shutdownRequested') }),
 ]);
 /** A task lifecycle notice. */
 export type LifecycleNotice = z.infer<typeof LifecycleNoticeSchema>;
 
 /** Commands from the foreground (or the system on its side) to the task. */
 export const ControlCommandSchema = z.discriminatedUnion('type', [
-  object({ type: z.literal('cancel'), reason: CancellationReasonSchema }),
+  z.object({ type: z.literal('cancel'), reason: CancellationReasonSchema }),
   /** The system has seen the task complete: release everything and say `completed`. */
-  object({ type: z.literal('complete') }),
+  z.object({ type: z.literal('complete') }),
   /** What the task may ask about the system: foreground state, other media playing. */
-  object({
+  z.object({
     type: z.literal('systemState'),
     foreground: ForegroundStateSchema,
     otherMediaPlaying: z.boolean(),
   }),
   /** The app's last playback checkpoint, once the foreground's store has loaded it. */
-  object({ type: z.literal('restoredState'), state: z.nullable(PlaybackCheckpointSchema) }),
+  z.object({ type: z.literal('restoredState'), state: z.nullable(PlaybackCheckpointSchema) }),
 ]);
 /** A command to the task. */
 export type ControlCommand = z.infer<typeof ControlCommandSchema>;

@@ -5,14 +5,17 @@
  * @packageDocumentation
  */
 
+import * as z from 'zod/mini';
 import * as errorClasses from '../errors.js';
-import { object, z } from './zod.js';
+import { english } from './zod.js';
+
+english();
 
 /**
  * An error in wire form: what survives of an error that crossed a boundary. `props` keeps the
  * error's other own fields whose values are primitives (`reason`, `limit`, `error`, …).
  */
-export const SerializedErrorSchema = object({
+export const SerializedErrorSchema = z.object({
   name: z.string(),
   message: z.string(),
   code: z.optional(z.string()),

@@ -1,7 +1,8 @@
 /**
- * zod as the contract uses it: `zod/mini` (zod v4, small to load), with English messages, and
- * an `object` whose parser is compiled once per schema, as full zod's is (zod/mini's own
- * `object` interprets its shape on every parse, several times slower on the hot path).
+ * zod as the contract uses it: `zod/mini` (zod v4, small to load; each file imports it itself, so
+ * a bundle keeps only what the contract uses), with English messages, and an `object` whose parser is compiled once per schema, as full zod's is (zod/mini's own
+ * `object` interprets its shape on every parse, several times slower on the hot path; the compiled
+ * one costs its compilation on its first parse, so it is for the shapes that cross all the time).
  *
  * @packageDocumentation
  */
@@ -10,8 +11,14 @@ import * as z from 'zod/mini';
 import * as core from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
 
-// zod/mini ships without messages: errors the contract reports read in English.
-z.config(en());
+let configured = false;
+/** zod/mini ships without messages: makes the errors the contract reports read in English. */
+export function english(): void {
+  if (configured) return;
+  configured = true;
+  z.config(en());
+}
+english();
 
 const CompiledObject = core.$constructor(
   'BackbeatCompiledObject',
@@ -30,5 +37,3 @@ export function object<const Shape extends core.$ZodLooseShape>(
     core.$strip
   >;
 }
-
-export { z };

@@ -2,7 +2,6 @@ import type { AudioAdapter } from '../../adapters/audio/types.js';
 import { createVirtualAudio } from '../../adapters/audio/virtual.js';
 import type { TaskContext, TransportEndpoint } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
-import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import {
   type DraftOf,
   type PlaybackCheckpoint,
