@@ -13,7 +13,7 @@ const dist = `${root}dist`;
 /** Output path (without `.js`, under dist/) -> source. */
 const entryPoints = {
   task: 'src/task.ts',
-  'actors/background/taskMain': 'src/actors/background/taskMain.ts',
+  'actors/task/taskMain': 'src/actors/task/taskMain.ts',
   'adapters/transport/workerEntry': 'src/adapters/transport/workerEntry.ts',
   'adapters/transport/processEntry': 'src/adapters/transport/processEntry.ts',
 };

@@ -5,7 +5,6 @@
 
 /** zod, as Backbeat uses it: build `defineMessages` schemas without depending on zod yourself. */
 export { z } from 'zod';
-export type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
 export { App, type LaunchAppOptions } from './actors/foreground/app.js';
 export {
   BackgroundMediaPlayer,
@@ -21,6 +20,7 @@ export {
   MediaPlayerProxy,
   type MediaPlayerProxyEventMap,
 } from './actors/foreground/playerProxy.js';
+export type { MediaPlayerDataReceivedEventArgs } from './actors/task/backgroundMediaPlayerTaskView.js';
 export type { PlayerSnapshot, PlayerSnapshotItem } from './actors/task/playerSnapshot.js';
 export type { PlaybackStateStore } from './adapters/store/types.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { $ZodRealError, type $ZodType } from 'zod/v4/core';
-import type { MediaPlayerDataReceivedEventArgs } from './actors/background/backgroundMediaPlayer.js';
+import type { MediaPlayerDataReceivedEventArgs } from './actors/task/backgroundMediaPlayerTaskView.js';
 import type { ValueSetError } from './errors.js';
 import {
   parseValueSet,

@@ -5,17 +5,12 @@
 export type {
   BackgroundMediaPlayerTaskView,
   MediaPlayerDataReceivedEventArgs,
-} from './actors/background/backgroundMediaPlayer.js';
+} from './actors/task/backgroundMediaPlayerTaskView.js';
 export {
   type BackgroundTaskDefinition,
   type BackgroundTaskResumeOptions,
   defineBackgroundTask,
-} from './actors/background/defineBackgroundTask.js';
-export type {
-  BackgroundTaskDeferral,
-  BackgroundTaskInstance,
-  BackgroundTaskRegistration,
-} from './actors/background/taskInstance.js';
+} from './actors/task/defineBackgroundTask.js';
 export { MediaPlayer, type MediaPlayerEventMap } from './actors/task/mediaPlayer.js';
 export { MediaPlaybackItem, MediaSource } from './actors/task/mediaSource.js';
 export {
@@ -25,6 +20,11 @@ export {
 } from './actors/task/playbackList.js';
 export type { PlayerSnapshot } from './actors/task/playerSnapshot.js';
 export { SystemMediaTransportControls } from './actors/task/systemMediaTransportControls.js';
+export type {
+  BackgroundTaskDeferral,
+  BackgroundTaskInstance,
+  BackgroundTaskRegistration,
+} from './actors/task/taskInstance.js';
 export { ForegroundUnavailableError, ValueSetError } from './errors.js';
 export type { CancellationReason } from './machines/cancellationReasons.js';
 export {

@@ -4,7 +4,7 @@
  * through.
  */
 
-export type { TaskActorOrigin, TaskActorRef } from './actors/inspection/taskActors.js';
+export type { TaskActorOrigin, TaskActorRef } from './actors/foreground/taskActors.js';
 export { VirtualClock } from './clock.js';
 export type { LifecycleModelState } from './testing/lifecycleModel.js';
 export {

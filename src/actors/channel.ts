@@ -9,24 +9,21 @@
  *
  * @packageDocumentation
  */
-import {
-  describeExit,
-  type TaskHost,
-  type TransportEndpoint,
-} from '../adapters/transport/types.js';
+import { describeExit } from '../adapters/transport/exit.js';
+import type { TaskHost, TransportEndpoint } from '../adapters/transport/types.js';
 import { TaskUnavailableError } from '../errors.js';
 import { type Draft, type EnvelopeKind, type EnvelopeOf, serializeError } from '../protocol.js';
 import {
   type CallSignatures,
   CallTable,
+  Channel,
+  type ChannelOptions,
   type Readiness,
   type ResultCheckers,
   serveCalls,
-} from './channel/calls.js';
-import { Channel, type ChannelOptions } from './channel/core.js';
+} from './channel/core.js';
 
-export type { CallSignatures, Readiness } from './channel/calls.js';
-export type { ChannelOptions } from './channel/core.js';
+export type { CallSignatures, ChannelOptions, Readiness } from './channel/core.js';
 
 /** What both sides of a channel offer. */
 export interface EnvelopeChannel {
@@ -165,7 +162,8 @@ export function openForegroundChannel<Calls extends CallSignatures = CallSignatu
   const stopWatchingExit = host.onExit((info) => shut(describeExit(info)));
 
   return {
-    call: (name, args) => calls.call(name, args) as never,
+    // The call path itself is in core.ts: this is the table's own method.
+    call: calls.call.bind(calls) as ForegroundChannel<Calls>['call'],
     refuseCalls: (reason) => calls.refuse(() => new TaskUnavailableError(reason)),
     send: (draft) => core.send(draft),
     on: (kind, listener) => core.on(kind, listener),

@@ -2,7 +2,7 @@
  * The background task of the second app in lifecycle paths ("another app takes audio"): it
  * holds a deferral and completes it when cancelled.
  */
-import { defineBackgroundTask } from '../actors/background/defineBackgroundTask.js';
+import { defineBackgroundTask } from '../actors/task/defineBackgroundTask.js';
 
 export default defineBackgroundTask({
   run(taskInstance) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Actor, createActor, createMachine, type InspectionEvent } from 'xstate';
-import { createTaskInspectionRelay, TaskActorRef } from '../../src/actors/inspection/taskActors.ts';
-import { createTaskInspection } from '../../src/actors/inspection/taskInspection.ts';
+import { createTaskInspectionRelay, TaskActorRef } from '../../src/actors/foreground/taskActors.ts';
+import { createTaskInspection } from '../../src/actors/task/taskInspection.ts';
 import { InvalidOperationError } from '../../src/errors.ts';
 import { type InspectRecord, InspectRecordSchema } from '../../src/protocol.ts';
 

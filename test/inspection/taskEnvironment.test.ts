@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskInspection } from '../../src/actors/inspection/taskInspection.ts';
 import { PlaybackCheckpointer } from '../../src/actors/task/checkpoint.ts';
 import { MediaPlayer } from '../../src/actors/task/mediaPlayer.ts';
 import { MediaPlaybackList } from '../../src/actors/task/playbackList.ts';
@@ -9,6 +8,7 @@ import {
   resolveEnvironment,
   type TaskEnvironment,
 } from '../../src/actors/task/taskEnvironment.ts';
+import { createTaskInspection } from '../../src/actors/task/taskInspection.ts';
 import { createVirtualAudio } from '../../src/adapters/audio/virtual.ts';
 import { systemClock, VirtualClock } from '../../src/clock.ts';
 import { createFaultScope, type FaultScope } from '../../src/faults.ts';

@@ -1,18 +1,16 @@
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { CallTable } from '../../src/actors/channel/calls.ts';
+import { CallTable } from '../../src/actors/channel/core.ts';
 import {
   type CallSignatures,
   openForegroundChannel,
   openTaskChannel,
 } from '../../src/actors/channel.ts';
+import { createQueuedEndpoint } from '../../src/adapters/transport/endpoint.ts';
+import { createExitNotice } from '../../src/adapters/transport/exit.ts';
 import { createEndpointPair } from '../../src/adapters/transport/inline.ts';
-import {
-  createExitNotice,
-  createQueuedEndpoint,
-  type TransportEndpoint,
-} from '../../src/adapters/transport/types.ts';
+import type { TransportEndpoint } from '../../src/adapters/transport/types.ts';
 import { MediaError, ProtocolError, TaskUnavailableError } from '../../src/errors.ts';
 import { type Draft, type Envelope, isBatch } from '../../src/protocol.ts';
 import { envelopesIn, outcome, settlesAtOnce } from '../fixtures/transport/support.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskClock } from '../../src/actors/background/taskClock.ts';
 import { raiseLater } from '../../src/actors/task/eventQueue.ts';
+import { createTaskClock } from '../../src/actors/task/taskClock.ts';
 import { VirtualClock } from '../../src/clock.ts';
 import { Emitter } from '../../src/emitter.ts';
 import { createFaultScope, outsideFaultScopes, reportFault } from '../../src/faults.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, type ExpectStatic, it } from 'vitest';
 import type { ForegroundChannel } from '../../src/actors/channel.ts';
-import { superviseHeartbeat } from '../../src/actors/watchdog.ts';
+import { superviseHeartbeat } from '../../src/actors/foreground/watchdog.ts';
 import { HOST_KINDS } from '../../src/adapters/transport/hostFactory.ts';
 import type { ExitInfo, HostKind } from '../../src/adapters/transport/types.ts';
 import { VirtualClock } from '../../src/clock.ts';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createWatchdog, superviseHeartbeat } from '../../src/actors/watchdog.ts';
-import { createExitNotice, type ExitInfo } from '../../src/adapters/transport/types.ts';
+import { createWatchdog, superviseHeartbeat } from '../../src/actors/foreground/watchdog.ts';
+import { createExitNotice } from '../../src/adapters/transport/exit.ts';
+import type { ExitInfo } from '../../src/adapters/transport/types.ts';
 import { VirtualClock } from '../../src/clock.ts';
 import type { Draft, EnvelopeOf } from '../../src/protocol.ts';
 

@@ -21,14 +21,15 @@ import {
   reviveError,
   type SystemMediaTransportControlsState,
   type TaskAudio,
+  type TaskCalls,
 } from '../../protocol.js';
 import { copyValueSet, type ValueSet } from '../../valueSet.js';
-import { createTaskInspectionRelay } from '../inspection/taskActors.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
 import { PlaybackStateKeeper } from './playbackStateKeeper.js';
 import { MediaPlayerProxy } from './playerProxy.js';
 import { PlayerReplica } from './playerReplica.js';
+import { createTaskInspectionRelay } from './taskActors.js';
 import { TaskConnection } from './taskConnection.js';
 
 /** What an app needs from the system that runs it. */
@@ -132,7 +133,8 @@ export class App {
         if (this.#successor) return Promise.reject(this.#relaunchedError());
         const connection = this.#connection;
         if (!connection) return Promise.reject(new TaskUnavailableError('not started'));
-        return connection.command(name, args);
+        // `args` fits `name` by the command table; TypeScript cannot follow the generic through.
+        return connection.channel.call(name, args as Parameters<TaskCalls[typeof name]>);
       },
     });
     this.backgroundMediaPlayer = new BackgroundMediaPlayer({
@@ -228,7 +230,7 @@ export class App {
       deliver: async (request) => {
         const connection = this.#connection;
         if (!connection || connection.ended) return 'unhandled';
-        return connection.deliverControls(request);
+        return connection.channel.call('deliverControls', [request]);
       },
     };
   }
@@ -551,7 +553,7 @@ export class App {
     this.#requireRunning('send a message from');
     const valid = copyValueSet(data);
     const connection = this.#ensureTask();
-    connection.send({ kind: 'message', data: valid });
+    connection.channel.send({ kind: 'message', data: valid });
   }
 
   #pushSystemState(): void {

@@ -2,7 +2,7 @@ import { Emitter } from '../../emitter.js';
 import type { TaskState } from '../../machines/backgroundTask.js';
 import type { CancellationReason, TerminationReason } from '../../machines/cancellationReasons.js';
 import type { ValueSet, ValueSetLike } from '../../valueSet.js';
-import type { MediaPlayerDataReceivedEventArgs } from '../background/backgroundMediaPlayer.js';
+import type { MediaPlayerDataReceivedEventArgs } from '../task/backgroundMediaPlayerTaskView.js';
 import type { MediaPlayerProxy } from './playerProxy.js';
 
 /** `taskStateChanged`: one step of the background task's lifecycle. */

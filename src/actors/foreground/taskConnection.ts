@@ -5,22 +5,19 @@ import type { TerminationReason } from '../../machines/cancellationReasons.js';
 import {
   type ControlCommand,
   callResultSchemas,
-  type DeliveryOutcome,
   type Draft,
   type EnvelopeOf,
   type InspectRecord,
   type LifecycleNotice,
   type PlaybackCheckpoint,
-  type PlayerCommandArgs,
-  type PlayerCommandName,
   type PlayerSnapshot,
   type TaskCalls,
   type TaskInit,
 } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
-import type { TaskLocals } from '../background/taskMain.js';
 import { type ForegroundChannel, openForegroundChannel } from '../channel.js';
-import { createWatchdog, type Watchdog } from '../watchdog.js';
+import type { TaskLocals } from '../task/taskMain.js';
+import { createWatchdog, type Watchdog } from './watchdog.js';
 
 /** What a {@link TaskConnection} reports to the app that owns it. */
 export interface TaskConnectionHandlers {
@@ -50,7 +47,7 @@ export interface TaskConnectionOptions {
 }
 
 const taskMainUrl = new URL(
-  import.meta.url.endsWith('.ts') ? '../background/taskMain.ts' : '../background/taskMain.js',
+  import.meta.url.endsWith('.ts') ? '../task/taskMain.ts' : '../task/taskMain.js',
   import.meta.url,
 );
 
@@ -146,16 +143,6 @@ export class TaskConnection {
   }
 
   /** Calls the task; rejects with TaskUnavailableError if the task is or becomes gone. */
-  command<K extends PlayerCommandName>(name: K, args: PlayerCommandArgs<K>): Promise<void> {
-    // `args` fits `name` by the command table; TypeScript cannot follow the generic through.
-    return this.channel.call(name, args as Parameters<TaskCalls[K]>);
-  }
-
-  /** Hands a request of the system's controls to the task's controls. */
-  deliverControls(request: object): Promise<DeliveryOutcome> {
-    return this.channel.call('deliverControls', [request]);
-  }
-
   /** Whether the instance is being released (it completed): a new read of `current` starts another. */
   get closing(): boolean {
     return this.#closing;

@@ -1,16 +1,8 @@
 import { createFaultScope, outsideFaultScopes } from '../../faults.js';
-import {
-  createExitNotice,
-  createQueuedEndpoint,
-  type ExitInfo,
-  type HostOptions,
-  loadTaskMain,
-  mainHref,
-  reportLater,
-  type TaskContext,
-  type TaskHost,
-  type TransportEndpoint,
-} from './types.js';
+import { createQueuedEndpoint } from './endpoint.js';
+import { createExitNotice, reportLater } from './exit.js';
+import { loadTaskMain, mainHref } from './loading.js';
+import type { ExitInfo, HostOptions, TaskContext, TaskHost, TransportEndpoint } from './types.js';
 
 /** Which end of an endpoint pair. */
 export type PairSide = 'a' | 'b';

@@ -1,18 +1,16 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { reviveError, type SerializedError } from '../../protocol.js';
+import { createQueuedEndpoint } from './endpoint.js';
+import { createExitNotice } from './exit.js';
 import {
   checkMemoryLimit,
-  createExitNotice,
-  createQueuedEndpoint,
-  type ExitInfo,
-  type HostOptions,
   isTypeScriptUrl,
   mainHref,
   nativePreloads,
   resolveTsx,
-  type TaskHost,
-} from './types.js';
+} from './loading.js';
+import type { ExitInfo, HostOptions, TaskHost } from './types.js';
 
 /** The task-side entry next to this file: `.ts` when running from sources, `.js` when built. */
 const ENTRY = new URL(

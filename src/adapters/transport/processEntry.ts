@@ -7,8 +7,10 @@
  * @packageDocumentation
  */
 import { serializeError } from '../../protocol.js';
+import { createQueuedEndpoint } from './endpoint.js';
+import { loadTaskMain } from './loading.js';
 import { isHostControl, PROCESS_CONTROL_KEY, type ProcessControl } from './process.js';
-import { createQueuedEndpoint, loadTaskMain, type TaskContext } from './types.js';
+import type { TaskContext } from './types.js';
 
 const send = process.send?.bind(process);
 if (!send) throw new Error('The process task entry must run in a child forked with an IPC channel');

@@ -1,16 +1,14 @@
 import { Worker } from 'node:worker_threads';
+import { createQueuedEndpoint } from './endpoint.js';
+import { createExitNotice } from './exit.js';
 import {
   checkMemoryLimit,
-  createExitNotice,
-  createQueuedEndpoint,
-  type ExitInfo,
-  type HostOptions,
   isTypeScriptUrl,
   mainHref,
   nativePreloads,
   resolveTsx,
-  type TaskHost,
-} from './types.js';
+} from './loading.js';
+import type { ExitInfo, HostOptions, TaskHost } from './types.js';
 import type { WorkerStartData } from './workerEntry.js';
 
 /** The task-side entry next to this file: `.ts` when running from sources, `.js` when built. */

@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createQueuedEndpoint, loadTaskMain, type TaskContext } from './types.js';
+import { createQueuedEndpoint } from './endpoint.js';
+import { loadTaskMain } from './loading.js';
+import type { TaskContext } from './types.js';
 
 /** What the worker host puts in `workerData`. */
 export interface WorkerStartData {

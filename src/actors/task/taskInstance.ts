@@ -3,9 +3,9 @@ import { InvalidOperationError } from '../../errors.js';
 import type { CancellationReason } from '../../machines/cancellationReasons.js';
 import type { PlaybackCheckpoint } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
-import type { MediaPlaybackList } from '../task/playbackList.js';
-import type { InspectObserver } from '../task/taskEnvironment.js';
-import type { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
+import type { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayerTaskView.js';
+import type { MediaPlaybackList } from './playbackList.js';
+import type { InspectObserver } from './taskEnvironment.js';
 
 /** Lifecycle facts the task instance reports to its host. */
 export interface TaskLifecycleSink {

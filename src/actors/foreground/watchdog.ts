@@ -6,9 +6,10 @@
  *
  * @packageDocumentation
  */
-import { reportLater, type TaskHost } from '../adapters/transport/types.js';
-import type { Clock } from '../clock.js';
-import type { EnvelopeChannel } from './channel.js';
+import { reportLater } from '../../adapters/transport/exit.js';
+import type { TaskHost } from '../../adapters/transport/types.js';
+import type { Clock } from '../../clock.js';
+import type { EnvelopeChannel } from '../channel.js';
 
 /** What {@link createWatchdog} reports when the task stopped answering. */
 export interface UnresponsiveInfo {

@@ -5,27 +5,21 @@ import { type Clock, systemClock } from '../../clock.js';
 import {
   type DraftOf,
   type PlaybackCheckpoint,
-  type PlayerCommandMethods,
-  type PlayerCommandName,
-  type PlayerEventName,
-  type PlayerSnapshot,
-  playerCommandNames,
-  playerEventNames,
   serializeError,
   type TaskAudio,
   TaskInitSchema,
 } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
 import { openTaskChannel } from '../channel.js';
-import { createTaskInspection } from '../inspection/taskInspection.js';
-import { PlaybackCheckpointer } from '../task/checkpoint.js';
-import { MediaPlayer } from '../task/mediaPlayer.js';
-import { sameSnapshotIgnoringPosition } from '../task/playerSnapshot.js';
-import { SystemMediaTransportControls } from '../task/systemMediaTransportControls.js';
-import { provideTaskEnvironment, type TaskEnvironment } from '../task/taskEnvironment.js';
-import { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayer.js';
+import { BackgroundMediaPlayerTaskView } from './backgroundMediaPlayerTaskView.js';
+import { PlaybackCheckpointer } from './checkpoint.js';
 import { isDefinedBackgroundTask } from './defineBackgroundTask.js';
+import { MediaPlayer } from './mediaPlayer.js';
+import { relayPlayer } from './playerRelay.js';
+import { SystemMediaTransportControls } from './systemMediaTransportControls.js';
 import { createTaskClock } from './taskClock.js';
+import { provideTaskEnvironment, type TaskEnvironment } from './taskEnvironment.js';
+import { createTaskInspection } from './taskInspection.js';
 import { BackgroundTaskInstance } from './taskInstance.js';
 
 async function createAudio(audio: TaskAudio, clock: Clock): Promise<AudioAdapter> {
@@ -88,7 +82,6 @@ export default async function taskMain(
 
   let foregroundState = init.foregroundState;
   let otherMediaPlaying = false;
-  let lastSnapshot: PlayerSnapshot | null = null;
 
   // A notice marks a moment of the task's lifecycle (run entered, a deferral taken): it goes at
   // once, with what was queued before it, not at the end of the turn.
@@ -96,44 +89,7 @@ export default async function taskMain(
     channel.send(n);
     channel.flush();
   };
-  /** The snapshot if it changed since the last one sent (and remembers it), else undefined. */
-  const changedSnapshot = (force: boolean): PlayerSnapshot | undefined => {
-    const snapshot = player.getSnapshot();
-    if (
-      !force &&
-      lastSnapshot &&
-      lastSnapshot.position === snapshot.position &&
-      sameSnapshotIgnoringPosition(lastSnapshot, snapshot)
-    ) {
-      return undefined;
-    }
-    lastSnapshot = snapshot;
-    return snapshot;
-  };
-  const sendSnapshot = (force: boolean) => {
-    const snapshot = changedSnapshot(force);
-    if (snapshot) channel.send({ kind: 'snapshot', state: snapshot });
-  };
-
-  // Observed as raised (not as the task's listeners get them): the foreground hears of a
-  // change before the call that caused it answers.
-  player._observe((name, payload) => {
-    if (name === 'snapshotChanged') {
-      sendSnapshot(false);
-      return;
-    }
-    if (!isForwarded(name)) return;
-    // One envelope: the event and, when it changed, the state it left the player in.
-    const snapshot = changedSnapshot(false);
-    const event = { kind: 'event', name, payload: payload ?? {} } as DraftOf<'event'> & {
-      snapshot?: PlayerSnapshot;
-    };
-    if (snapshot) event.snapshot = snapshot;
-    channel.send(event);
-  });
-  controls.on('stateChanged', (state) => {
-    channel.send({ kind: 'event', name: 'controls.stateChanged', payload: state });
-  });
+  const relay = relayPlayer(channel, player, controls);
 
   const view = new BackgroundMediaPlayerTaskView({
     player,
@@ -204,18 +160,7 @@ export default async function taskMain(
   const afterRun = new Promise<void>((resolve) => {
     markRunReturned = resolve;
   });
-  channel.serve(
-    {
-      ...playerCommandHandlers(player),
-      deliverControls: (request) => controls.deliver(request as never),
-    },
-    { now: () => runReturned, when: afterRun },
-  );
-  channel.send({
-    kind: 'event',
-    name: 'controls.stateChanged',
-    payload: controls.getState(),
-  });
+  channel.serve(relay.handlers, { now: () => runReturned, when: afterRun });
 
   let definition: unknown;
   try {
@@ -266,19 +211,6 @@ export default async function taskMain(
   notice({ kind: 'lifecycle', notice: { type: 'runReturned' } });
   runReturned = true;
   markRunReturned();
-  sendSnapshot(true);
+  relay.sendSnapshot(true);
   return cleanup;
 }
-
-/** The player commands, each carried out by the player method of the same name. */
-function playerCommandHandlers(player: MediaPlayer): PlayerCommandMethods<void> {
-  const handlers = {} as Record<PlayerCommandName, (...args: unknown[]) => void>;
-  for (const name of playerCommandNames) {
-    const method = player[name] as (...args: unknown[]) => void;
-    handlers[name] = (...args) => method.apply(player, args);
-  }
-  return handlers as PlayerCommandMethods<void>;
-}
-
-const isForwarded = (name: string): name is PlayerEventName =>
-  (playerEventNames as readonly string[]).includes(name);

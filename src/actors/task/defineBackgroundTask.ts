@@ -1,4 +1,4 @@
-import { DEFAULT_CHECKPOINT_INTERVAL_MS } from '../task/checkpoint.js';
+import { DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpoint.js';
 import type { BackgroundTaskInstance } from './taskInstance.js';
 
 const TASK_BRAND = Symbol.for('backbeat.BackgroundTaskDefinition');

@@ -2,7 +2,7 @@ import { Emitter } from '../../emitter.js';
 import { ForegroundUnavailableError } from '../../errors.js';
 import { copyValueSet, type ValueSet, type ValueSetLike } from '../../valueSet.js';
 import { MessageBuffer } from '../messageBuffer.js';
-import type { MediaPlayer } from '../task/mediaPlayer.js';
+import type { MediaPlayer } from './mediaPlayer.js';
 
 /**
  * The argument of `messageReceivedFromForeground` / `messageReceivedFromBackground`. `T` is the

@@ -13,7 +13,7 @@
  */
 import type { InspectionEvent } from 'xstate';
 import { type InspectRecord, toInspectRecord } from '../../protocol.js';
-import type { InspectObserver } from '../task/taskEnvironment.js';
+import type { InspectObserver } from './taskEnvironment.js';
 
 /** Where inspection records of one task go. */
 type RecordSink = (record: InspectRecord) => void;
