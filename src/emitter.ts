@@ -7,14 +7,6 @@ export type Listener<T> = (payload: T) => void;
  * A small typed event emitter. A listener that throws does not stop the others: its error is
  * reported with `reportFault` (the inline task it belongs to ends; otherwise it is rethrown on a
  * later macrotask), so it is never swallowed.
- *
- * @example
- * ```ts
- * const events = new Emitter<{ tick: number }>();
- * const off = events.on('tick', (n) => console.log(n));
- * events.emit('tick', 1);
- * off();
- * ```
  */
 export class Emitter<TEvents extends object> {
   #listeners = new Map<keyof TEvents, Set<Listener<any>>>();

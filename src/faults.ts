@@ -110,11 +110,6 @@ function deliver(state: ScopeState, error: unknown): void {
 /**
  * Reports an error that nobody above can handle: to the fault scope it was raised in (its task
  * ends), else by rethrowing it on a later macrotask, as an uncaught error.
- *
- * @example
- * ```ts
- * try { listener(payload); } catch (error) { reportFault(error); }
- * ```
  */
 export function reportFault(error: unknown): void {
   const state = current();
@@ -130,11 +125,6 @@ export function reportFault(error: unknown): void {
 /**
  * Runs `fn` outside every fault scope: the foreground's own code, called from a task's
  * continuation (a message the task posted), keeps its own faults.
- *
- * @example
- * ```ts
- * endpoint.onMessage((m) => outsideFaultScopes(() => listener(m)));
- * ```
  */
 export function outsideFaultScopes<T>(fn: () => T): T {
   return runIn(undefined, fn);
@@ -143,11 +133,6 @@ export function outsideFaultScopes<T>(fn: () => T): T {
 /**
  * Binds `fn` to the fault scope it is created in (none: `fn` itself), so that code run later
  * from a queue shared by several tasks keeps its own task's scope.
- *
- * @example
- * ```ts
- * queue.push(bindToFaultScope(() => events.emit('changed', payload)));
- * ```
  */
 export function bindToFaultScope(fn: () => void): () => void {
   const state = current();
@@ -175,12 +160,6 @@ export function faultScopeContext(): unknown {
  * happen; defer heavy work yourself). In Node this also installs, once per process, the
  * `uncaughtException` and `unhandledRejection` listeners that attribute errors to the scope of the
  * async context they were raised in; errors of no scope keep Node's default outcome.
- *
- * @example
- * ```ts
- * const scope = createFaultScope((error) => endTask(error));
- * scope.run(() => startTask());
- * ```
  */
 export function createFaultScope(onFault: (error: unknown) => void): FaultScope {
   installProcessListeners();

@@ -442,10 +442,6 @@ function checkLimit(limits: Partial<ValueSetLimits>, name: LimitName, max: numbe
  * Fills in missing limits with {@link defaultValueSetLimits} and checks them.
  *
  * @throws TypeError when a limit is not a positive integer (or `maxDepth` is above 1 000).
- * @example
- * ```ts
- * resolveValueSetLimits({ maxDepth: 4 }); // { maxDepth: 4, maxKeys: 1024, ... }
- * ```
  */
 export function resolveValueSetLimits(limits: Partial<ValueSetLimits> = {}): ValueSetLimits {
   return Object.freeze({
@@ -492,12 +488,6 @@ function resolvedLimits(limits: Partial<ValueSetLimits> | undefined): ValueSetLi
  * built once per limits object and cached, so pass the same object on a hot path and do not
  * change it afterwards. It accepts the value unchanged (no copy) and reports the first rule broken
  * as one issue with its path; issues about a limit carry `params: { limit, maximum }`.
- *
- * @example
- * ```ts
- * const envelope = z.object({ seq: z.number(), data: valueSetSchema() });
- * envelope.parse({ seq: 1, data: { type: 'skipNext' } });
- * ```
  */
 export function valueSetSchema(limits?: Partial<ValueSetLimits>): z.ZodMiniType<ValueSet> {
   if (limits === undefined || limits === defaultValueSetLimits) return defaultSchema;
@@ -515,12 +505,6 @@ export const VALUE_SET_ERROR_PREFIX = 'Invalid ValueSet:';
 /**
  * Builds the {@link ValueSetError} for a failed zod parse: a short sentence, then
  * `z.prettifyError` output naming each path.
- *
- * @example
- * ```ts
- * const result = valueSetSchema().safeParse(input);
- * if (!result.success) throw valueSetErrorFrom(result.error, 'Invalid message:');
- * ```
  */
 export function valueSetErrorFrom(error: $ZodError, prefix = VALUE_SET_ERROR_PREFIX) {
   return new ValueSetError(`${prefix}\n${z.prettifyError(error)}`, { cause: error });
@@ -553,12 +537,6 @@ export function parseValueSet(value: unknown, limits?: Partial<ValueSetLimits>):
 
 /**
  * `true` when `value` is a {@link ValueSet} within `limits`; never throws for a bad value.
- *
- * @example
- * ```ts
- * isValueSet({ a: [1, 2] }); // true
- * isValueSet({ a: undefined }); // false
- * ```
  */
 export function isValueSet(value: unknown, limits?: Partial<ValueSetLimits>): value is ValueSet {
   return valueSetSchema(limits).safeParse(value).success;

@@ -162,22 +162,6 @@ const terminate = {
  * Statechart of one background task instance. States: `notStarted` → `starting` (module loading)
  * → `running` (inside `run`) → `alive` (deferral held) / `canceling` (grace period) → `completed`
  * or `terminated`. Tags: `alive` while the task holds resources, `ended` on the final states.
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * import { VirtualClock } from 'backbeat/testing';
- * const clock = new VirtualClock();
- * const task = createActor(backgroundTaskMachine, { clock, input: { instanceId: 't1' } });
- * task.on('stateChanged', ({ state, reason }) => console.log(state, reason));
- * task.start();
- * task.send({ type: 'START' });
- * task.send({ type: 'RUN_ENTERED' });
- * task.send({ type: 'DEFERRAL_TAKEN' });
- * task.send({ type: 'RUN_RETURNED' }); // alive
- * task.send({ type: 'CANCEL', reason: 'idleTask' }); // canceling
- * clock.advance(5_000); // terminated graceExpired
- * ```
  */
 export const backgroundTaskMachine = setup({
   types: {
@@ -345,12 +329,6 @@ export type BackgroundTaskActor = ActorRefFrom<typeof backgroundTaskMachine>;
 
 /**
  * The lifecycle state name of a task snapshot.
- *
- * @example
- * ```ts
- * const task = createActor(backgroundTaskMachine, { input: { instanceId: 't1' } }).start();
- * taskStateOf(task.getSnapshot()); // 'notStarted'
- * ```
  */
 export function taskStateOf(snapshot: Pick<BackgroundTaskSnapshot, 'value'>): TaskState {
   const value: unknown = snapshot.value;

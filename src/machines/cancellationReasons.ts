@@ -48,12 +48,6 @@ export type TerminationReason = (typeof terminationReasons)[number];
 
 /**
  * Tells whether a value is a {@link CancellationReason}.
- *
- * @example
- * ```ts
- * isCancellationReason('idleTask'); // true
- * isCancellationReason('nap'); // false
- * ```
  */
 export function isCancellationReason(value: unknown): value is CancellationReason {
   return typeof value === 'string' && (cancellationReasons as readonly string[]).includes(value);
@@ -61,12 +55,6 @@ export function isCancellationReason(value: unknown): value is CancellationReaso
 
 /**
  * Tells whether a value is a {@link TerminationReason}.
- *
- * @example
- * ```ts
- * isTerminationReason('graceExpired'); // true
- * isTerminationReason('abort'); // false: that is a cancellation reason
- * ```
  */
 export function isTerminationReason(value: unknown): value is TerminationReason {
   return typeof value === 'string' && (terminationReasons as readonly string[]).includes(value);

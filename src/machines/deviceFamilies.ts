@@ -41,12 +41,6 @@ export const deviceFamilies: Readonly<Record<DeviceFamily, Readonly<SystemPolici
 
 /**
  * Tells whether a value names a device family of the table.
- *
- * @example
- * ```ts
- * isDeviceFamily('mobile'); // true
- * isDeviceFamily('tablet'); // false
- * ```
  */
 export function isDeviceFamily(value: unknown): value is DeviceFamily {
   return typeof value === 'string' && Object.hasOwn(deviceFamilies, value);
@@ -56,14 +50,6 @@ export function isDeviceFamily(value: unknown): value is DeviceFamily {
  * The policies in force for a device family, after applying overrides. Throws a `TypeError`
  * quoting the bad value for an unknown family, an unknown policy name or a non-boolean
  * override.
- *
- * @example
- * ```ts
- * resolvePolicies('mobile');
- * // { exclusivity: true, inactivityTimeout: true, sharedLifetime: false }
- * resolvePolicies('desktop', { inactivityTimeout: true });
- * // { exclusivity: false, inactivityTimeout: true, sharedLifetime: true }
- * ```
  */
 export function resolvePolicies(family: DeviceFamily, overrides?: PolicyOverrides): SystemPolicies {
   if (!isDeviceFamily(family)) {

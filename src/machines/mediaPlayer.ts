@@ -158,18 +158,6 @@ const stateChanged = (state: MediaPlayerState) =>
 
 /**
  * The MediaPlayer statechart (id `'mediaPlayer'`). See the module comment for the contract.
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * import { mediaPlayerMachine } from './machines/mediaPlayer.js';
- * const player = createActor(mediaPlayerMachine, { input: { autoPlay: false } });
- * player.on('startOutput', () => track.play());
- * player.start();
- * player.send({ type: 'SET_SOURCE', source: 'virtual:a?duration=1000' });
- * player.send({ type: 'OPENED', duration: 1000, canSeek: true }); // -> paused
- * player.send({ type: 'PLAY' }); // -> playing, emits startOutput
- * ```
  */
 export const mediaPlayerMachine = setup({
   types: {

@@ -98,12 +98,6 @@ const isIndex = (v: unknown, count: number): v is number =>
 
 /**
  * A small deterministic PRNG (mulberry32) returning numbers in [0, 1).
- *
- * @example
- * ```ts
- * const next = createPrng(42);
- * next() === createPrng(42)(); // true
- * ```
  */
 export function createPrng(seed: number): () => number {
   let a = (Number.isFinite(seed) ? Math.trunc(seed) : 0) >>> 0;
@@ -119,11 +113,6 @@ export function createPrng(seed: number): () => number {
 /**
  * A seeded Fisher–Yates permutation of `0..count-1`, with `first` (when a valid index) moved to
  * the front. Pure: the same arguments always give the same order.
- *
- * @example
- * ```ts
- * shuffledOrder(5, 7, 3); // e.g. [3, 0, 4, 1, 2]; always the same for (5, 7, 3)
- * ```
  */
 export function shuffledOrder(count: number, seed: number, first = -1): number[] {
   const order = identity(count);
@@ -143,12 +132,6 @@ function moveToFront(order: readonly number[], index: number): number[] {
 
 /**
  * Whether `order` holds every index `0..count-1` exactly once.
- *
- * @example
- * ```ts
- * isPermutation([2, 0, 1], 3); // true
- * isPermutation([0, 0, 1], 3); // false
- * ```
  */
 export function isPermutation(order: unknown, count: number): order is number[] {
   if (!Array.isArray(order) || order.length !== count) return false;
@@ -167,11 +150,6 @@ function firstIndex(ctx: PlaybackListContext): number {
 /**
  * The item that follows the current one in play order: wraps with auto-repeat, -1 at the end
  * (or when nothing is current).
- *
- * @example
- * ```ts
- * nextIndexAfter(list.getSnapshot().context); // what plays after the current item
- * ```
  */
 export function nextIndexAfter(ctx: PlaybackListContext): number {
   const pos = ctx.order.indexOf(ctx.currentIndex);
@@ -196,12 +174,6 @@ interface Move {
 /**
  * Where an event moves the current item, or null when it does not move it. Pure; used by the
  * machine's guards and actions.
- *
- * @example
- * ```ts
- * planMove(list.getSnapshot().context, { type: 'ITEM_ENDED' });
- * // { newIndex: 2, reason: 'endOfStream' }, or newIndex -1 at the end without auto-repeat
- * ```
  */
 export function planMove(ctx: PlaybackListContext, event: PlaybackListEvent): Move | null {
   if (ctx.itemCount === 0) return null;
@@ -260,12 +232,6 @@ function validMoved(moved: unknown, count: number, oldCount: number): moved is n
 /**
  * The context after an `ITEMS_CHANGED`: indexes renumbered, the current and starting items
  * followed to their new places. Pure.
- *
- * @example
- * ```ts
- * // Three items, the second current; an item is inserted at the front.
- * remapItems(context, 4, [-1, 0, 1, 2]).currentIndex; // 2
- * ```
  */
 export function remapItems(
   ctx: PlaybackListContext,
@@ -318,17 +284,6 @@ function itemsEvent(event: PlaybackListEvent): { count: number; moved?: readonly
 
 /**
  * The MediaPlaybackList statechart (id `'playbackList'`). See the module comment.
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * import { playbackListMachine } from './machines/playbackList.js';
- * const list = createActor(playbackListMachine, { input: { seed: 1 } }).start();
- * list.on('currentItemChanged', (e) => console.log(e.newIndex, e.reason));
- * list.send({ type: 'ITEMS_CHANGED', count: 3 });
- * list.send({ type: 'START' });      // 0 initialItem
- * list.send({ type: 'ITEM_ENDED' }); // 1 endOfStream
- * ```
  */
 export const playbackListMachine = setup({
   types: {

@@ -256,17 +256,6 @@ const describe = (data: unknown): string => {
  * Checks one received value as an {@link Envelope}, by its kind's schema. Never throws: an
  * invalid value comes back as a `ProtocolError` whose message is `z.prettifyError`'s report
  * (issue and path).
- *
- * @example
- * ```ts
- * const r = readEnvelope({ v: 1, kind: 'heartbeat', seq: 1, beat: 'ping', n: 0 });
- * if (r.ok) console.log(r.envelope.kind); // 'heartbeat'
- * const bad = readEnvelope({ v: 1, kind: 'heartbeat', seq: 0, beat: 'ping', n: 0 });
- * if (!bad.ok) console.log(bad.error.message);
- * // Invalid `heartbeat` envelope:
- * // ✖ Too small: expected number to be >=1
- * //   → at seq
- * ```
  */
 export function readEnvelope(data: unknown): ReadEnvelopeResult {
   if (!isPlainObject(data)) {

@@ -57,13 +57,6 @@ function toJsonValue(value: unknown): unknown {
  * Turns an xstate inspection event into an {@link InspectRecord} that can cross a boundary:
  * actor refs become `sessionId` / `parentId` / `sourceId`, and `event`, `snapshot`, `action`
  * become JSON-like data (a machine snapshot through its `toJSON`).
- *
- * @example
- * ```ts
- * const actor = createActor(machine, {
- *   inspect: (ev) => channel.send({ kind: 'inspect', record: toInspectRecord(ev) }),
- * });
- * ```
  */
 export function toInspectRecord(event: InspectionEvent): InspectRecord {
   const ref = event.actorRef as {

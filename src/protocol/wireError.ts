@@ -30,11 +30,6 @@ const RESERVED_ERROR_KEYS = new Set(['name', 'message', 'code', 'stack', 'cause'
 /**
  * Packs an error (or any thrown value) into its wire form: `name`, `message`, `code` when it is
  * a string, the stack, and the other own fields holding primitives.
- *
- * @example
- * ```ts
- * serializeError(new RangeError('too far')); // { name: 'RangeError', message: 'too far', stack: '…' }
- * ```
  */
 export function serializeError(error: unknown): SerializedError {
   if (typeof error !== 'object' || error === null || !('message' in error)) {
@@ -85,12 +80,6 @@ const BACKBEAT_ERRORS: Record<string, ErrorClass> = Object.fromEntries(
  * Backbeat's own error classes come back as instances of that class (`instanceof` works; the
  * class constructor is not run, the fields are copied); any other name gives an `Error` with
  * that `name`. `code`, the stack and `props` are copied onto it.
- *
- * @example
- * ```ts
- * const e = reviveError({ name: 'TaskUnavailableError', message: 'gone', code: 'TASK_UNAVAILABLE' });
- * e instanceof TaskUnavailableError; // true
- * ```
  */
 export function reviveError(wire: SerializedError): Error {
   const builtin = Object.hasOwn(BUILTIN_ERRORS, wire.name) ? BUILTIN_ERRORS[wire.name] : undefined;

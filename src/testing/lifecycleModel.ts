@@ -57,16 +57,6 @@ const cancel = (reason: ModelCancellation) => `#lifecycleModel.task.canceled.${r
  * Parallel regions:
  * `foreground` (visible, suspended, terminated), `otherApp` (absent, present) and `task`
  * (fresh, playing, paused; then `canceled.<reason>` or `terminated.lowMemory`).
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * const model = createActor(lifecycleModelMachine, {
- *   input: { policies: { exclusivity: true, inactivityTimeout: true, sharedLifetime: false } },
- * }).start();
- * model.send({ type: 'SUSPEND' });
- * model.getSnapshot().matches({ task: { canceled: 'conditionLoss' } }); // true
- * ```
  */
 export const lifecycleModelMachine = setup({
   types: {
@@ -180,11 +170,6 @@ export interface LifecycleModelState {
 
 /**
  * Reads a model snapshot.
- *
- * @example
- * ```ts
- * describeModelState(snapshot); // { foreground: 'suspended', otherApp: 'absent', player: 'paused', ending: { task: 'alive' } }
- * ```
  */
 export function describeModelState(snapshot: LifecycleModelSnapshot): LifecycleModelState {
   const value = snapshot.value as {
@@ -217,11 +202,6 @@ export function describeModelState(snapshot: LifecycleModelSnapshot): LifecycleM
  * foreground's player, so not after the foreground terminated; shutdown is a foreground call
  * made while visible; where the family has no inactivity timeout, letting it elapse is
  * offered only while the task is inactive (to show that nothing happens).
- *
- * @example
- * ```ts
- * enabledModelEvents(initialSnapshot).map((e) => e.type); // ['PLAY', 'SUSPEND', …]
- * ```
  */
 export function enabledModelEvents(snapshot: LifecycleModelSnapshot): LifecycleModelEvent[] {
   const state = describeModelState(snapshot);

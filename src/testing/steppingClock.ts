@@ -4,13 +4,6 @@ import { drain } from './waiting.js';
 /**
  * A {@link VirtualClock} that knows when its next timer is due, so a test can move time from
  * timer to timer and let every message hop settle in between ({@link SteppingClock.step}).
- *
- * @example
- * ```ts
- * const clock = new SteppingClock();
- * clock.setTimeout(() => sendToTask(), 1_000);
- * await clock.step(5_000); // the timer ran at 1 000 and whatever it started has settled
- * ```
  */
 export class SteppingClock extends VirtualClock {
   #due = new Map<unknown, number>();
@@ -40,11 +33,6 @@ export class SteppingClock extends VirtualClock {
   /**
    * Moves time forward by `ms`: to each due timer in turn, running it and then letting queued
    * work settle ({@link drain}), so replies to what a timer sent arrive before the next timer.
-   *
-   * @example
-   * ```ts
-   * await clock.step(300_000);
-   * ```
    */
   async step(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {

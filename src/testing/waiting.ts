@@ -11,12 +11,6 @@ const nextTurn: () => Promise<void> =
 /**
  * Resolves after `turns` macrotask turns; every promise callback queued before (and every one
  * those queue) has run by then.
- *
- * @example
- * ```ts
- * app.suspend();
- * await drain(); // the inline task has seen the change
- * ```
  */
 export async function drain(turns = 2): Promise<void> {
   for (let i = 0; i < turns; i++) await nextTurn();

@@ -58,19 +58,6 @@ const checkMs = (name: string, value: number) => {
 
 /**
  * Creates a heartbeat watchdog: pure logic on a clock, with sending and reacting injected.
- *
- * @example
- * ```ts
- * const clock = new VirtualClock();
- * const dog = createWatchdog({
- *   clock, intervalMs: 1_000, timeoutMs: 3_000,
- *   ping: (n) => sent.push(n),
- *   onUnresponsive: ({ n }) => console.log('no answer to ping', n),
- * });
- * dog.start();          // ping 1
- * dog.pong(1);
- * clock.advance(4_000); // pings 2..5; ping 2 unanswered for 3 000 ms -> onUnresponsive
- * ```
  */
 export function createWatchdog(options: WatchdogOptions): Watchdog {
   const { clock, intervalMs, timeoutMs } = options;
@@ -172,12 +159,6 @@ export interface SuperviseHeartbeatOptions {
  * `heartbeat` envelopes, pongs feed the watchdog, an unresponsive task is terminated with
  * reason `'unresponsive'`, and the watchdog stops when the host exits. Returns the started
  * watchdog; `stop()` also detaches it.
- *
- * @example
- * ```ts
- * const channel = openForegroundChannel<Api>(host);
- * const dog = superviseHeartbeat({ channel, host, clock, intervalMs: 1_000, timeoutMs: 5_000 });
- * ```
  */
 export function superviseHeartbeat(options: SuperviseHeartbeatOptions): Watchdog {
   const { channel, host } = options;

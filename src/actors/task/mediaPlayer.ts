@@ -34,11 +34,6 @@ export const mediaPlayerBrand: unique symbol = Symbol.for('backbeat.MediaPlayer'
 
 /**
  * Whether `value` is a background {@link MediaPlayer} (from any copy of Backbeat).
- *
- * @example
- * ```ts
- * if (isMediaPlayer(bmp.current)) bmp.current.source = list;
- * ```
  */
 export function isMediaPlayer(value: unknown): value is MediaPlayer {
   return (

@@ -20,11 +20,6 @@ function hasBrand(value: unknown, brand: symbol): boolean {
 
 /**
  * Whether `value` is a {@link MediaSource} (from any copy of Backbeat).
- *
- * @example
- * ```ts
- * isMediaSource(MediaSource.createFromUri('file:///a.flac')); // true
- * ```
  */
 export function isMediaSource(value: unknown): value is MediaSource {
   return hasBrand(value, mediaSourceBrand);
@@ -32,11 +27,6 @@ export function isMediaSource(value: unknown): value is MediaSource {
 
 /**
  * Whether `value` is a {@link MediaPlaybackItem} (from any copy of Backbeat).
- *
- * @example
- * ```ts
- * isMediaPlaybackItem(new MediaPlaybackItem(source)); // true
- * ```
  */
 export function isMediaPlaybackItem(value: unknown): value is MediaPlaybackItem {
   return hasBrand(value, mediaPlaybackItemBrand);

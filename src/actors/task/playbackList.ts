@@ -17,11 +17,6 @@ export const mediaPlaybackListBrand: unique symbol = Symbol.for('backbeat.MediaP
 
 /**
  * Whether `value` is a {@link MediaPlaybackList} (from any copy of Backbeat).
- *
- * @example
- * ```ts
- * isMediaPlaybackList(new MediaPlaybackList()); // true
- * ```
  */
 export function isMediaPlaybackList(value: unknown): value is MediaPlaybackList {
   return (
@@ -71,18 +66,6 @@ const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>
 /**
  * Creates an {@link ObservableList}. `check` validates (and may convert) every added value; it
  * throws to refuse one, and then nothing is changed.
- *
- * @example
- * ```ts
- * const list = createObservableList<number>((v) => {
- *   if (typeof v !== 'number') throw new TypeError(`expected a number, got \`${String(v)}\``);
- *   return v;
- * });
- * list.onChanged(() => console.log([...list]));
- * list.push(1, 2);          // logs [1, 2]
- * list.findIndex((n) => n === 2); // 1
- * Array.isArray(list);      // true
- * ```
  */
 export function createObservableList<T>(check: (value: unknown) => T): ObservableList<T> {
   const items: T[] = [];

@@ -47,11 +47,6 @@ const scalarKeys = [
 /**
  * Whether two snapshots are equal in everything but `position` (which moves on its own while
  * playing, so a change of it alone is no reason to publish).
- *
- * @example
- * ```ts
- * if (!sameSnapshotIgnoringPosition(last, next)) publish(next);
- * ```
  */
 export function sameSnapshotIgnoringPosition(a: PlayerSnapshot, b: PlayerSnapshot): boolean {
   if (scalarKeys.some((k) => a[k] !== b[k])) return false;
@@ -70,11 +65,6 @@ export function sameSnapshotIgnoringPosition(a: PlayerSnapshot, b: PlayerSnapsho
 /**
  * Reads the snapshot item metadata out of a source's custom properties: the string values of
  * `title`, `artist` and `albumTitle`.
- *
- * @example
- * ```ts
- * snapshotItem(0, source.uri, source.customProperties); // { index: 0, uri, title: 'Intro' }
- * ```
  */
 export function snapshotItem(
   index: number,

@@ -26,12 +26,6 @@ export interface PlaybackStateStore {
 
 /**
  * Checks a store key: a non-empty string; a TypeError quoting anything else.
- *
- * @example
- * ```ts
- * checkStoreKey('music'); // 'music'
- * checkStoreKey(''); // TypeError: A playback state store key must be a non-empty string, got ``
- * ```
  */
 export function checkStoreKey(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) {
@@ -45,12 +39,6 @@ export function checkStoreKey(key: unknown): string {
 /**
  * Checks that `store` is a {@link PlaybackStateStore} (has `load`, `save` and `clear`); a
  * TypeError naming what it got otherwise.
- *
- * @example
- * ```ts
- * checkStateStore(createMemoryStateStore()); // the store
- * checkStateStore({}); // TypeError: stateStore must be a PlaybackStateStore … got `[object Object]` (no load)
- * ```
  */
 export function checkStateStore(store: unknown, what = 'stateStore'): PlaybackStateStore {
   const missing = ['load', 'save', 'clear'].find(

@@ -21,12 +21,6 @@ export interface QueuedEndpoint {
  * arrival order, so nothing sent before the other side was ready is lost. A listener that throws
  * stops that delivery and the error propagates to the caller of `deliver`, as an uncaught error
  * would in the receiving runtime.
- *
- * @example
- * ```ts
- * const { endpoint, deliver } = createQueuedEndpoint((m) => port.postMessage(m));
- * port.on('message', deliver);
- * ```
  */
 export function createQueuedEndpoint(post: (message: unknown) => void): QueuedEndpoint {
   const listeners = new Set<(message: unknown) => void>();

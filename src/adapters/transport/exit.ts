@@ -8,12 +8,6 @@ import type { ExitInfo } from './types.js';
 
 /**
  * A short, human-readable reason for an exit, used as `TaskUnavailableError.reason`.
- *
- * @example
- * ```ts
- * describeExit({ reason: 'terminated', terminateReason: 'unresponsive' }); // 'terminated: unresponsive'
- * describeExit({ reason: 'exited', code: 3 }); // 'exited: code 3'
- * ```
  */
 export function describeExit(info: ExitInfo): string {
   switch (info.reason) {
@@ -40,11 +34,6 @@ export interface ExitNotice {
 /**
  * Rethrows on a later macrotask, so a listener's error is reported, never swallowed; raised by
  * the code of an inline task, it ends that task instead (see `reportFault`).
- *
- * @example
- * ```ts
- * try { listener(info); } catch (error) { reportLater(error); }
- * ```
  */
 export function reportLater(error: unknown): void {
   reportFault(error);
@@ -53,13 +42,6 @@ export function reportLater(error: unknown): void {
 /**
  * The exit bookkeeping every host needs: the first `fire` wins, listeners run once, a listener
  * added after the exit runs on the next microtask.
- *
- * @example
- * ```ts
- * const exit = createExitNotice();
- * exit.on((info) => console.log(info.reason));
- * exit.fire({ reason: 'exited', code: 0 }); // logs 'exited'
- * ```
  */
 export function createExitNotice(): ExitNotice {
   let info: ExitInfo | undefined;

@@ -15,17 +15,6 @@ export const HOST_KINDS: readonly HostKind[] = Object.freeze(['worker', 'process
 /**
  * Starts a task instance on the host of the given kind: its entry loads `main` and calls its
  * default export with the task's endpoint, `init` and a {@link TaskContext}.
- *
- * @example
- * ```ts
- * const host = createTaskHost({
- *   kind: 'process',
- *   main: new URL('./task-main.js', import.meta.url),
- *   init: { appId: 'music' },
- *   memoryLimitMb: 128,
- * });
- * const channel = openForegroundChannel(host);
- * ```
  */
 export function createTaskHost(options: CreateTaskHostOptions): TaskHost {
   const kind = options.kind ?? 'worker';

@@ -29,13 +29,6 @@ export interface EndpointPairOptions {
  * Two in-memory endpoints wired to each other, with the semantics of a real boundary: each
  * message is copied with `structuredClone` when posted (so objects never alias and uncloneable
  * data throws at the sender) and delivered asynchronously, on a microtask, in order.
- *
- * @example
- * ```ts
- * const pair = createEndpointPair();
- * pair.b.onMessage((m) => console.log('b got', m));
- * pair.a.postMessage({ at: new Date() });
- * ```
  */
 export function createEndpointPair(options: EndpointPairOptions = {}): EndpointPair {
   let closed = false;
@@ -83,12 +76,6 @@ const toError = (value: unknown): Error =>
  * `crashed` when its main throws (or rejects), with `exited` on {@link TaskContext.exit}, and with
  * `terminated` on {@link TaskHost.terminate}; however it ends, the cleanup function returned by
  * main runs then, and later faults of its leftovers are dropped.
- *
- * @example
- * ```ts
- * const host = createInlineHost({ main: new URL('./task-main.js', import.meta.url), init: { id: 1 } });
- * await host.terminate('test over');
- * ```
  */
 export function createInlineHost(options: HostOptions): TaskHost {
   const main = mainHref(options.main);

@@ -9,11 +9,6 @@ const toHref = (url: URL | string): string => (typeof url === 'string' ? url : u
 
 /**
  * Loads a task main module and checks its default export.
- *
- * @example
- * ```ts
- * const main = await loadTaskMain(new URL('./task-main.js', import.meta.url));
- * ```
  */
 export async function loadTaskMain(url: URL | string): Promise<TaskMain> {
   const href = toHref(url);
@@ -30,12 +25,6 @@ const TYPESCRIPT_URL = /\.(?:c|m)?ts(?:[?#].*)?$/;
 
 /**
  * True when `url` names a TypeScript file (`.ts`, `.mts`, `.cts`).
- *
- * @example
- * ```ts
- * isTypeScriptUrl('file:///app/task.ts'); // true
- * isTypeScriptUrl(new URL('file:///app/task.js')); // false
- * ```
  */
 export function isTypeScriptUrl(url: URL | string): boolean {
   return TYPESCRIPT_URL.test(toHref(url));
@@ -44,11 +33,6 @@ export function isTypeScriptUrl(url: URL | string): boolean {
 /**
  * Resolves a `tsx` entry point (`'tsx'` for `--import`, `'tsx/esm/api'` for `register()`) to a
  * URL, for starting a task from TypeScript sources; a clear error when tsx is not installed.
- *
- * @example
- * ```ts
- * const loader = resolveTsx('tsx'); // 'file:///…/node_modules/tsx/dist/loader.mjs'
- * ```
  */
 export function resolveTsx(specifier: 'tsx' | 'tsx/esm/api'): string {
   try {
@@ -66,11 +50,6 @@ export function resolveTsx(specifier: 'tsx' | 'tsx/esm/api'): string {
  * are registered: modules loaded first never go through the hooks, which roughly halves the
  * start-up of a task run from TypeScript sources. Dependencies that cannot be resolved are
  * skipped.
- *
- * @example
- * ```ts
- * const execArgv = [...nativePreloads(), resolveTsx('tsx')].flatMap((url) => ['--import', url]);
- * ```
  */
 export function nativePreloads(): string[] {
   const urls: string[] = [];
@@ -86,12 +65,6 @@ export function nativePreloads(): string[] {
 
 /**
  * The absolute URL string of a host option `main`; a TypeError quoting anything else.
- *
- * @example
- * ```ts
- * mainHref(new URL('./task.js', import.meta.url)); // 'file:///…/task.js'
- * mainHref('./task.js'); // TypeError: Task main must be an absolute URL, got `./task.js`
- * ```
  */
 export function mainHref(main: URL | string): string {
   if (typeof main !== 'string' && !(main instanceof URL)) {
@@ -108,12 +81,6 @@ export function mainHref(main: URL | string): string {
 
 /**
  * Checks a `memoryLimitMb` option; `undefined` means no limit.
- *
- * @example
- * ```ts
- * checkMemoryLimit(64); // 64
- * checkMemoryLimit(-1); // RangeError: memoryLimitMb must be a finite number > 0, got `-1`
- * ```
  */
 export function checkMemoryLimit(mb: number | undefined): number | undefined {
   if (mb === undefined) return undefined;

@@ -28,12 +28,6 @@ export type ProcessControl =
 
 /**
  * True for the host's own IPC messages, which never reach the endpoint.
- *
- * @example
- * ```ts
- * isHostControl({ [PROCESS_CONTROL_KEY]: 'start', main, init }); // true
- * isHostControl({ v: 1, kind: 'event', seq: 1, name: 'x' }); // false
- * ```
  */
 export function isHostControl(message: unknown): message is ProcessControl {
   return typeof message === 'object' && message !== null && PROCESS_CONTROL_KEY in message;
@@ -59,12 +53,6 @@ export interface ProcessHostOptions extends HostOptions {
  * with `crashed` (reported by the child before it exits), an unexpected signal with `crashed`,
  * `process.exit(code)` with `exited`, {@link TaskHost.terminate} (SIGKILL) with `terminated`.
  * When the entry or the main module is TypeScript the child starts with `--import tsx`.
- *
- * @example
- * ```ts
- * const host = createProcessHost({ main: new URL('./task-main.js', import.meta.url), memoryLimitMb: 64 });
- * host.onExit((info) => console.log(info.reason, info.code, info.signal));
- * ```
  */
 export function createProcessHost(options: ProcessHostOptions): TaskHost {
   const main = mainHref(options.main);

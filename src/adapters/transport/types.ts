@@ -118,16 +118,6 @@ export interface TaskContext {
 /**
  * The default export of a task main module. It may return (or resolve to) a cleanup function,
  * which the inline host calls when the task ends; worker and process hosts simply stop.
- *
- * @example
- * ```ts
- * // task-main.ts
- * import type { TaskMain } from 'backbeat/adapters/transport/types';
- * const main: TaskMain = (endpoint, init) => {
- *   endpoint.onMessage((m) => endpoint.postMessage({ echo: m, init }));
- * };
- * export default main;
- * ```
  */
 export type TaskMain = (
   endpoint: TransportEndpoint,

@@ -33,13 +33,6 @@ const tsxBootstrap = (tsxApi: string, entry: string): string => {
  * uncaught error with `crashed` (the error attached), `process.exit(code)` with `exited`,
  * {@link TaskHost.terminate} with `terminated`. When the entry or the main module is TypeScript
  * the worker registers `tsx` first.
- *
- * @example
- * ```ts
- * const host = createWorkerHost({ main: new URL('./task-main.js', import.meta.url), memoryLimitMb: 64 });
- * host.onExit((info) => console.log(info.reason));
- * await host.terminate('done');
- * ```
  */
 export function createWorkerHost(options: HostOptions): TaskHost {
   const main = mainHref(options.main);

@@ -33,15 +33,6 @@ export interface ExclusivityCancel {
  * audio ending its task changes nothing. Disabled, it never cancels anything.
  *
  * States: `disabled`, `free`, `held`. Events: `TASK_STARTED { appId }`, `TASK_ENDED { appId }`.
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * const policy = createActor(exclusivityMachine, { input: { enabled: true } }).start();
- * policy.on('cancelTask', ({ appId }) => console.log('cancel', appId));
- * policy.send({ type: 'TASK_STARTED', appId: 'music' });
- * policy.send({ type: 'TASK_STARTED', appId: 'podcasts' }); // prints "cancel music"
- * ```
  */
 export const exclusivityMachine = setup({
   types: {

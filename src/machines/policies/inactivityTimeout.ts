@@ -62,20 +62,6 @@ const facts = {
  *
  * States: `disabled`, `watching`, `counting`, `expired`, `ended` (final).
  * Events: `FOREGROUND_VISIBLE { visible }`, `PLAYING { playing }`, `TASK_ENDED`.
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * import { VirtualClock } from 'backbeat/testing';
- * const clock = new VirtualClock();
- * const policy = createActor(inactivityTimeoutMachine, {
- *   input: { enabled: true, timeoutMs: 1_000 },
- *   clock,
- * }).start();
- * policy.on('cancelTask', ({ reason }) => console.log(reason));
- * policy.send({ type: 'FOREGROUND_VISIBLE', visible: false });
- * clock.advance(1_000); // prints "idleTask"
- * ```
  */
 export const inactivityTimeoutMachine = setup({
   types: {

@@ -35,16 +35,6 @@ export interface SharedLifetimeCancel {
  *
  * States: `disabled`, `bound`, `foregroundGone`, `ended` (final).
  * Events: `FOREGROUND_TERMINATED`, `TASK_ENDED`.
- *
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * const policy = createActor(sharedLifetimeMachine, {
- *   input: { enabled: true, appId: 'music' },
- * }).start();
- * policy.on('cancelTask', ({ appId, reason }) => console.log(appId, reason));
- * policy.send({ type: 'FOREGROUND_TERMINATED' }); // prints "music terminating"
- * ```
  */
 export const sharedLifetimeMachine = setup({
   types: {

@@ -71,12 +71,6 @@ const MAX_IDLE = 2;
 
 /**
  * The adapter; build it with `createWebAudio`, which returns one of these.
- *
- * @example
- * ```ts
- * const audio = new WebAudioAdapter({ sink: 'none' }); // same as createWebAudio({ sink: 'none' })
- * const track = await audio.open('memory:intro');
- * ```
  */
 export class WebAudioAdapter implements WebAudio {
   #options: WebAudioOptions;

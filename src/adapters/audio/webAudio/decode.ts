@@ -17,11 +17,6 @@ export interface DecodedAudio {
 /**
  * Recognises the formats the adapter promises (wav, flac, ogg — Vorbis or Opus — and mp3) by
  * their first bytes; `null` for anything else (which the decoder may still know).
- *
- * @example
- * ```ts
- * sniffFormat(new TextEncoder().encode('fLaC\0\0\0\x22')); // 'flac'
- * ```
  */
 export function sniffFormat(bytes: Uint8Array): string | null {
   const at = (s: string, offset = 0) =>

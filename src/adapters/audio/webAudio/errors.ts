@@ -16,12 +16,6 @@ import { MediaError, type MediaPlayerErrorKind } from '../../../errors.js';
  * | anything else (I/O errors, output device errors)           | `unknown`            |
  *
  * Every message names the URI: ``Cannot open `URI`: REASON``.
- *
- * @example
- * ```ts
- * throw openError('networkError', uri, 'file not found', cause);
- * // MediaError { error: 'networkError', message: 'Cannot open `file:///a.flac`: file not found' }
- * ```
  */
 export function openError(
   kind: MediaPlayerErrorKind,
@@ -38,11 +32,6 @@ export function openError(
 
 /**
  * True for the error an aborted `fetch`/`readFile` rejects with.
- *
- * @example
- * ```ts
- * if (isAbort(error)) throw openError('aborted', uri, 'loading was aborted', error);
- * ```
  */
 export function isAbort(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';
@@ -50,11 +39,6 @@ export function isAbort(error: unknown): boolean {
 
 /**
  * The URI as quoted in messages: long ones (a big `data:` URI) are cut to 120 characters.
- *
- * @example
- * ```ts
- * shortUri(`data:audio/wav;base64,${'A'.repeat(10_000)}`).length; // 120
- * ```
  */
 export function shortUri(uri: string): string {
   return uri.length > 120 ? `${uri.slice(0, 117)}...` : uri;

@@ -94,12 +94,6 @@ export interface TrimPlan {
  * already equals `validSamples` nothing is trimmed (`null`). When the decoder returned every
  * frame, the real audio starts after the encoder delay plus {@link MP3_DECODER_DELAY}. When the
  * length fits neither case the samples are left alone (`null`) rather than cut wrongly.
- *
- * @example
- * ```ts
- * planMp3Trim(info, 46_080); // { start: 1105, length: 44100 } for 576 delay, 1404 padding, 40 frames
- * planMp3Trim(info, 44_100); // null: already trimmed
- * ```
  */
 export function planMp3Trim(info: Mp3GaplessInfo, decodedLength: number): TrimPlan | null {
   if (decodedLength === info.validSamples) return null;
@@ -112,11 +106,6 @@ export function planMp3Trim(info: Mp3GaplessInfo, decodedLength: number): TrimPl
 
 /**
  * Applies {@link planMp3Trim} to decoded channels (views, no copy).
- *
- * @example
- * ```ts
- * const channels = trimMp3(decoded.channelData, readMp3GaplessInfo(bytes));
- * ```
  */
 export function trimMp3(channels: Float32Array[], info: Mp3GaplessInfo | null): Float32Array[] {
   if (!info) return channels;

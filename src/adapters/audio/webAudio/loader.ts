@@ -125,11 +125,6 @@ async function loadHttp(
 
 /**
  * Decodes a `data:` URI (RFC 2397) to its bytes; `;base64` payloads and percent-encoded ones.
- *
- * @example
- * ```ts
- * parseDataUri('data:audio/wav;base64,UklGRg=='); // Uint8Array [82, 73, 70, 70]
- * ```
  */
 export function parseDataUri(uri: string): Uint8Array {
   const comma = uri.indexOf(',');

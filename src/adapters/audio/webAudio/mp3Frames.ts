@@ -35,12 +35,6 @@ const sampleRates: Record<string, readonly number[]> = {
 /**
  * Parses the 4-byte frame header at `at`; `null` when there is none (no sync, reserved or free
  * bit rate fields).
- *
- * @example
- * ```ts
- * parseFrameHeader(new Uint8Array([0xff, 0xfb, 0x90, 0x64]), 0);
- * // { version: 1, layer: 3, sampleRate: 44100, bitrate: 128, size: 417, samplesPerFrame: 1152, ... }
- * ```
  */
 export function parseFrameHeader(bytes: Uint8Array, at: number): MpegFrameHeader | null {
   if (at < 0 || at + 4 > bytes.length) return null;
@@ -82,11 +76,6 @@ export function parseFrameHeader(bytes: Uint8Array, at: number): MpegFrameHeader
 /**
  * Length of the ID3v2 tags at the start of `bytes` (0 when there is none); several tags in a
  * row are all skipped.
- *
- * @example
- * ```ts
- * id3v2Length(bytes); // 4096 when a 4 086-byte tag body follows the 10-byte header
- * ```
  */
 export function id3v2Length(bytes: Uint8Array): number {
   let at = 0;
@@ -105,11 +94,6 @@ export function id3v2Length(bytes: Uint8Array): number {
 
 /**
  * Reads a 28-bit syncsafe integer (4 bytes of 7 bits), as ID3v2 sizes are stored.
- *
- * @example
- * ```ts
- * syncsafe(new Uint8Array([0, 0, 2, 1]), 0); // 257
- * ```
  */
 export function syncsafe(bytes: Uint8Array, at: number): number {
   let n = 0;
@@ -120,11 +104,6 @@ export function syncsafe(bytes: Uint8Array, at: number): number {
 /**
  * Finds the first frame at or after `from` whose successor is also a frame of the same kind
  * (two in a row rule out a stray sync pattern); `-1` when there is none.
- *
- * @example
- * ```ts
- * const first = findFirstFrame(bytes, id3v2Length(bytes));
- * ```
  */
 export function findFirstFrame(bytes: Uint8Array, from: number): number {
   for (let at = from; at + 4 <= bytes.length; at++) {
@@ -142,11 +121,6 @@ export function findFirstFrame(bytes: Uint8Array, from: number): number {
 /**
  * Counts the consecutive frames starting at `first`, stopping at the first byte that is not a
  * frame header (a trailing ID3v1/APE tag, junk or the end).
- *
- * @example
- * ```ts
- * countFrames(bytes, findFirstFrame(bytes, 0)); // 40
- * ```
  */
 export function countFrames(bytes: Uint8Array, first: number): number {
   let frames = 0;

@@ -52,13 +52,6 @@ export const DEFAULT_LOOKAHEAD = 0.03;
  * line through `onNotice` (default `console.warn`). When the machine plainly has no sound
  * device (Linux without ALSA cards nor a PulseAudio/PipeWire socket) the device is not even
  * tried, which spares the native libraries' own error spew.
- *
- * @example
- * ```ts
- * const out = openOutput({ mode: 'realtime', sink: 'auto' });
- * console.log(out.kind); // 'device', or 'null' on a machine without sound
- * await out.close();
- * ```
  */
 export function openOutput(options: OutputOptions): Output {
   if (options.mode === 'offline') {
