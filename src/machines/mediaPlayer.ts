@@ -118,9 +118,6 @@ export type MediaPlayerEmitted =
   | { type: 'pauseOutput' }
   | { type: 'seekTo'; position: number; reason: SeekReason };
 
-/** The emitted types that are output commands rather than MediaPlayer events. */
-export const mediaPlayerCommands = ['startOutput', 'pauseOutput', 'seekTo'] as const;
-
 const isVolume = (v: unknown): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
 const isRate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;

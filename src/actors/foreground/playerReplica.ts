@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { PlayerSnapshot } from '../task/playerSnapshot.js';
 
 /** The player's observable state before any update arrived from the task. */
-export const initialPlayerSnapshot: PlayerSnapshot = Object.freeze({
+const initialPlayerSnapshot: PlayerSnapshot = Object.freeze({
   currentState: 'closed',
   position: 0,
   naturalDuration: 0,

@@ -30,18 +30,7 @@ import { SystemMediaTransportControls } from './systemMediaTransportControls.js'
 import { resolveEnvironment, type TaskEnvironment } from './taskEnvironment.js';
 
 /** Brand of {@link MediaPlayer} objects. */
-export const mediaPlayerBrand: unique symbol = Symbol.for('backbeat.MediaPlayer');
-
-/**
- * Whether `value` is a background {@link MediaPlayer} (from any copy of Backbeat).
- */
-export function isMediaPlayer(value: unknown): value is MediaPlayer {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[mediaPlayerBrand] === true
-  );
-}
+const mediaPlayerBrand: unique symbol = Symbol.for('backbeat.MediaPlayer');
 
 /** What `source` accepts (IMediaPlaybackSource). */
 export type MediaPlayerSource = MediaSource | MediaPlaybackItem | MediaPlaybackList;

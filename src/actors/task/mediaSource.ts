@@ -8,7 +8,7 @@
 /** Brand of {@link MediaSource} objects. */
 export const mediaSourceBrand: unique symbol = Symbol.for('backbeat.MediaSource');
 /** Brand of {@link MediaPlaybackItem} objects. */
-export const mediaPlaybackItemBrand: unique symbol = Symbol.for('backbeat.MediaPlaybackItem');
+const mediaPlaybackItemBrand: unique symbol = Symbol.for('backbeat.MediaPlaybackItem');
 
 function hasBrand(value: unknown, brand: symbol): boolean {
   return (

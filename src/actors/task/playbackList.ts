@@ -13,7 +13,7 @@ import { isMediaPlaybackItem, type MediaPlaybackItem } from './mediaSource.js';
 import { resolveEnvironment, type TaskEnvironment } from './taskEnvironment.js';
 
 /** Brand of {@link MediaPlaybackList} objects. */
-export const mediaPlaybackListBrand: unique symbol = Symbol.for('backbeat.MediaPlaybackList');
+const mediaPlaybackListBrand: unique symbol = Symbol.for('backbeat.MediaPlaybackList');
 
 /**
  * Whether `value` is a {@link MediaPlaybackList} (from any copy of Backbeat).
@@ -67,7 +67,7 @@ const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>
  * Creates an {@link ObservableList}. `check` validates (and may convert) every added value; it
  * throws to refuse one, and then nothing is changed.
  */
-export function createObservableList<T>(check: (value: unknown) => T): ObservableList<T> {
+function createObservableList<T>(check: (value: unknown) => T): ObservableList<T> {
   const items: T[] = [];
   const listeners = new Set<() => void>();
   const what = 'Item list';

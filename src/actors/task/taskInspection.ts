@@ -28,7 +28,7 @@ interface NamedActor {
  * The serialisable record of one inspection event. A root actor created without an id is
  * named after its machine (`mediaPlayer`, `playbackList`), as the Stately inspector names it.
  */
-export function inspectionRecord(event: InspectionEvent): InspectRecord {
+function inspectionRecord(event: InspectionEvent): InspectRecord {
   const record = toInspectRecord(event);
   if (record.type === '@xstate.actor') {
     const ref = event.actorRef as unknown as NamedActor;
