@@ -180,7 +180,7 @@ export async function runPolicyScale(config) {
     id: 'policy.scale',
     unit: 'us/decision',
     better: 'lower',
-    target: 1.5,
+    target: 1.2,
     value,
     baseline,
     extra,
