@@ -1,3 +1,5 @@
+import type { MediaPlayerErrorKind } from './protocol/player.js';
+
 /** Marks the prototypes of Backbeat's error classes, whichever copy of the package made them. */
 const errorBrand = Symbol.for('backbeat.BackbeatError');
 
@@ -146,13 +148,7 @@ export class ProtocolError extends BackbeatError {
   }
 }
 
-/** The error kinds a media item can fail with (MediaPlayerError). */
-export type MediaPlayerErrorKind =
-  | 'unknown'
-  | 'aborted'
-  | 'networkError'
-  | 'decodingError'
-  | 'sourceNotSupported';
+export type { MediaPlayerErrorKind };
 
 /** A media source failed to open or to play. */
 export class MediaError extends BackbeatError {

@@ -21,7 +21,6 @@ export {
   type MediaPlayerProxyEventMap,
 } from './actors/foreground/playerProxy.js';
 export type { MediaPlayerDataReceivedEventArgs } from './actors/task/backgroundMediaPlayerTaskView.js';
-export type { PlayerSnapshot, PlayerSnapshotItem } from './actors/task/playerSnapshot.js';
 export type { PlaybackStateStore } from './adapters/store/types.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
 export {
@@ -58,6 +57,7 @@ export {
   type MessageSet,
   type MessageTypeOf,
 } from './messages.js';
+export type { PlayerSnapshot, PlayerSnapshotItem } from './protocol/player.js';
 export { type PlaybackCheckpoint, parsePlaybackCheckpoint } from './protocol.js';
 export {
   copyValueSet,

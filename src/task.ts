@@ -18,7 +18,6 @@ export {
   type ItemFailedEvent,
   MediaPlaybackList,
 } from './actors/task/playbackList.js';
-export type { PlayerSnapshot } from './actors/task/playerSnapshot.js';
 export { SystemMediaTransportControls } from './actors/task/systemMediaTransportControls.js';
 export type {
   BackgroundTaskDeferral,
@@ -36,5 +35,6 @@ export {
   type MessageTypeOf,
 } from './messages.js';
 export type { SystemMediaTransportControlsButton } from './protocol/controls.js';
+export type { PlayerSnapshot } from './protocol/player.js';
 export type { PlaybackCheckpoint } from './protocol.js';
 export type { ValueSet, ValueSetLike } from './valueSet.js';

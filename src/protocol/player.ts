@@ -51,6 +51,8 @@ export const mediaPlayerErrorKinds = [
   'decodingError',
   'sourceNotSupported',
 ] as const;
+/** The error kind a media item failed with (MediaPlayerError). */
+export type MediaPlayerErrorKind = (typeof mediaPlayerErrorKinds)[number];
 
 const empty = object({});
 

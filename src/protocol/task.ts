@@ -7,6 +7,7 @@
 
 import * as z from 'zod/mini';
 import { cancellationReasons } from '../machines/cancellationReasons.js';
+import { foregroundAppStates } from '../machines/foregroundApp.js';
 import { PlaybackCheckpointSchema } from './checkpoint.js';
 import { SerializedErrorSchema } from './wireError.js';
 import { english } from './zod.js';
@@ -17,7 +18,7 @@ english();
 export const CancellationReasonSchema = z.enum(cancellationReasons);
 
 /** Foreground app states as the task sees them. */
-export const ForegroundStateSchema = z.enum(['visible', 'suspended', 'terminated', 'notRunning']);
+export const ForegroundStateSchema = z.enum(foregroundAppStates);
 /** A foreground app state as the task sees it. */
 export type ForegroundStateOfTask = z.infer<typeof ForegroundStateSchema>;
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { PlayerSnapshot } from '../task/playerSnapshot.js';
+import type { PlayerSnapshot } from '../../protocol.js';
 
 /** The player's observable state before any update arrived from the task. */
 const initialPlayerSnapshot: PlayerSnapshot = Object.freeze({

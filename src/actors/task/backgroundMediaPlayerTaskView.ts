@@ -1,5 +1,6 @@
 import { Emitter } from '../../emitter.js';
 import { ForegroundUnavailableError } from '../../errors.js';
+import type { ForegroundStateOfTask } from '../../protocol.js';
 import { copyValueSet, type ValueSet, type ValueSetLike } from '../../valueSet.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import type { MediaPlayer } from './mediaPlayer.js';
@@ -19,7 +20,7 @@ export interface TaskViewPorts {
   /** Sends a validated ValueSet to the foreground (in order, exactly once). */
   postToForeground(data: ValueSet): void;
   /** The foreground's state as last reported by the system. */
-  foregroundState(): 'visible' | 'suspended' | 'terminated' | 'notRunning';
+  foregroundState(): ForegroundStateOfTask;
   /** Whether any app's player is playing (the system answers). */
   isMediaPlaying(): boolean;
   /** Reports a refused or invalid incoming message (never silently dropped). */
@@ -68,7 +69,7 @@ export class BackgroundMediaPlayerTaskView {
    * }
    * ```
    */
-  get foregroundState(): 'visible' | 'suspended' | 'terminated' | 'notRunning' {
+  get foregroundState(): ForegroundStateOfTask {
     return this.#ports.foregroundState();
   }
 

@@ -9,6 +9,7 @@ import {
   type MediaPlayerState,
   mediaPlayerMachine,
 } from '../../machines/mediaPlayer.js';
+import { mediaPlayerErrorKinds, type PlayerSnapshot } from '../../protocol.js';
 import { raiseLater } from './eventQueue.js';
 import {
   isMediaPlaybackItem,
@@ -21,11 +22,7 @@ import {
   isMediaPlaybackList,
   type MediaPlaybackList,
 } from './playbackList.js';
-import {
-  type PlayerSnapshot,
-  sameSnapshotIgnoringPosition,
-  snapshotItem,
-} from './playerSnapshot.js';
+import { sameSnapshotIgnoringPosition, snapshotItem } from './playerSnapshot.js';
 import { SystemMediaTransportControls } from './systemMediaTransportControls.js';
 import { resolveEnvironment, type TaskEnvironment } from './taskEnvironment.js';
 
@@ -68,13 +65,7 @@ export type MediaPlayerObserver = <K extends keyof MediaPlayerEventMap>(
  */
 export type MediaPlayerOptions = Partial<TaskEnvironment>;
 
-const mediaErrorKinds: readonly string[] = [
-  'unknown',
-  'aborted',
-  'networkError',
-  'decodingError',
-  'sourceNotSupported',
-];
+const mediaErrorKinds: readonly string[] = mediaPlayerErrorKinds;
 
 function toFailure(error: unknown, uri: string): MediaPlayerFailure {
   const e = error as { error?: unknown; message?: unknown } | null;

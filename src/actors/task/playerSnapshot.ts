@@ -1,35 +1,10 @@
-import type { MediaPlayerState } from '../../machines/mediaPlayer.js';
-
 /**
- * The player's observable state as plain data. It crosses the process boundary (the foreground
- * keeps a replica), so it holds only structured-cloneable values: no classes, no functions.
+ * Helpers over the player's snapshot, whose shape is the contract's `PlayerSnapshotSchema`:
+ * comparing two, and an item's metadata.
+ *
+ * @packageDocumentation
  */
-
-/** The current item as the foreground sees it. */
-export interface PlayerSnapshotItem {
-  /** Index in the playback list (0 for a single source). */
-  index: number;
-  uri: string;
-  title?: string;
-  artist?: string;
-  albumTitle?: string;
-}
-
-/** Everything a MediaPlayer replica needs, at one instant. Times are milliseconds. */
-export interface PlayerSnapshot {
-  currentState: MediaPlayerState;
-  position: number;
-  naturalDuration: number;
-  volume: number;
-  isMuted: boolean;
-  playbackRate: number;
-  autoPlay: boolean;
-  isLoopingEnabled: boolean;
-  bufferingProgress: number;
-  canSeek: boolean;
-  canPause: boolean;
-  currentItem: PlayerSnapshotItem | null;
-}
+import type { PlayerSnapshot, PlayerSnapshotItem } from '../../protocol.js';
 
 const scalarKeys = [
   'currentState',
