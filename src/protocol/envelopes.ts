@@ -78,7 +78,7 @@ export const CallEnvelopeSchema = object({
 });
 
 /** The answer to a call (task → foreground): its value, or the error it threw in wire form. */
-export const ResultEnvelopeSchema = z.union([
+export const ResultEnvelopeSchema = z.discriminatedUnion('ok', [
   object({
     v,
     kind: z.literal('result'),
