@@ -1,6 +1,6 @@
 /**
  * Foreground-side inspection of a task's actors: the {@link InspectRecord}s a task sends over
- * the relay become xstate inspection events again, with stand-in actor refs, so one `inspect`
+ * the channel become xstate inspection events again, with stand-in actor refs, so one `inspect`
  * observer (for example `@statelyai/inspect`'s) sees the foreground's statecharts and the
  * task's in one tree of sessions.
  *

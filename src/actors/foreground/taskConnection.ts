@@ -60,7 +60,7 @@ function exitToReason(info: ExitInfo, requested: TerminationReason | 'completed'
 
 /**
  * The foreground's link to one task instance: the host (worker, process or inline), the
- * channel over it (calls that never hang, the relay) and the heartbeat watchdog, which starts
+ * channel over it (calls that never hang, the envelope stream) and the heartbeat watchdog, which starts
  * once the task has entered `run`.
  */
 export class TaskConnection {
@@ -154,7 +154,7 @@ export class TaskConnection {
     this.channel.refuseCalls(reason);
   }
 
-  /** Sends a relay envelope (a message or a command) to the task. */
+  /** Sends an envelope (a message or a command) to the task. */
   send(draft: Draft): void {
     if (this.#ended) return;
     this.channel.send(draft);

@@ -2,7 +2,7 @@
  * Task-side inspection: the xstate actors of a background task (its MediaPlayer's and
  * MediaPlaybackList's statecharts, and the actors its own code starts with
  * `taskInstance.inspect`) report their inspection events to one observer, which turns each into
- * a serialisable {@link InspectRecord} and sends it to the foreground over the relay as an
+ * a serialisable {@link InspectRecord} and sends it to the foreground over the channel as an
  * `inspect` envelope.
  *
  * Nothing is hooked: the observer reaches an actor only through `createActor(logic, { inspect })`.
@@ -42,7 +42,7 @@ function inspectionRecord(event: InspectionEvent): InspectRecord {
 export interface TaskInspection {
   /** The observer the task's actors are created with; undefined when inspection is off. */
   readonly inspect: InspectObserver | undefined;
-  /** Where records go from now on (the relay, once the channel is open). */
+  /** Where records go from now on (the channel, once it is open). */
   connect(sink: RecordSink): void;
 }
 
