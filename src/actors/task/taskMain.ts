@@ -43,9 +43,8 @@ export interface TaskLocals {
 
 /**
  * The background side of one task instance: builds the real MediaPlayer, its controls and the
- * background view, serves the foreground's calls and relays the player (`playerRelay.ts`), sends
- * lifecycle notices, then imports
- * the user's task module and calls its `run` once. Resolves to the cleanup the inline host runs
+ * background view, serves the foreground's calls and relays the player (`playerRelay.ts`),
+ * sends lifecycle notices, then imports the user's task module and calls its `run` once. Resolves to the cleanup the inline host runs
  * when the task ends, however it ends: the player, its timers and the channel stop.
  */
 export default async function taskMain(
