@@ -2,40 +2,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type PlaybackCheckpoint, ProtocolError, parsePlaybackCheckpoint } from 'backbeat';
+import { ProtocolError, parsePlaybackCheckpoint } from 'backbeat';
 import { createJsonFileStateStore } from 'backbeat/store/jsonFile';
 import { createMemoryStateStore } from 'backbeat/store/memory';
 import { defineBackgroundTask } from 'backbeat/task';
 import { createTestSystem } from 'backbeat/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkpoint } from './checkpointFixture.ts';
 import { follow, resumableTask, spyStore, tell } from './support.ts';
-
-const checkpoint = (over: Partial<PlaybackCheckpoint> = {}): PlaybackCheckpoint => ({
-  version: 1,
-  reason: 'paused',
-  instanceId: 'music#1.1',
-  items: [
-    { uri: 'virtual:a?duration=1000', properties: { title: 'A', $price: 3 } },
-    { uri: 'virtual:b?duration=1000' },
-  ],
-  currentItemIndex: 1,
-  position: 250,
-  currentState: 'paused',
-  volume: 0.5,
-  isMuted: false,
-  playbackRate: 1,
-  isLoopingEnabled: false,
-  autoRepeatEnabled: false,
-  shuffleEnabled: true,
-  shuffledOrder: [1, 0],
-  appState: {
-    at: new Date(1_000),
-    $date: 'not a date',
-    nested: { $$odd: ['x', new Date(2_000)] },
-    list: [1, 2, null],
-  },
-  ...over,
-});
 
 let dir: string;
 beforeEach(async () => {
