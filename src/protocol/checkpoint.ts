@@ -15,13 +15,7 @@ import { english } from './zod.js';
 english();
 
 /** Why a checkpoint was taken. */
-export const CHECKPOINT_REASONS = [
-  'canceled',
-  'paused',
-  'itemChanged',
-  'interval',
-  'requested',
-] as const;
+const CHECKPOINT_REASONS = ['canceled', 'paused', 'itemChanged', 'interval', 'requested'] as const;
 
 /** A ValueSet's shape at first sight; {@link parsePlaybackCheckpoint} checks it in full. */
 const valueSetRecord = z.custom<ValueSet>(isPlainObject, { message: 'Expected a ValueSet' });

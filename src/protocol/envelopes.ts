@@ -43,7 +43,7 @@ const plainRecord = z.custom<Record<string, unknown>>(isPlainObject, {
 });
 
 /** The calls a foreground makes into its task: the player commands and a controls request. */
-export const callNames = [...playerCommandNames, 'deliverControls'] as const;
+const callNames = [...playerCommandNames, 'deliverControls'] as const;
 /** The name of a call into the task. */
 export type CallName = (typeof callNames)[number];
 

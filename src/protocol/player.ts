@@ -78,7 +78,7 @@ export type PlayerEventPayloads = {
 export const playerEventNames = Object.keys(PlayerEventSchemas) as PlayerEventName[];
 
 /** How one argument of a command is checked, once, by the caller. */
-export type ArgumentSpec = 'number' | 'finiteNumber' | 'boolean' | 'object';
+type ArgumentSpec = 'number' | 'finiteNumber' | 'boolean' | 'object';
 type ArgumentOf<S extends ArgumentSpec> = S extends 'number' | 'finiteNumber'
   ? number
   : S extends 'boolean'
@@ -179,10 +179,6 @@ type ArgumentsOf<T extends readonly ArgumentSpec[]> = {
 export type PlayerCommandArgs<K extends PlayerCommandName> = ArgumentsOf<
   (typeof playerCommands)[K]
 >;
-/** The player commands as methods of the object that carries them out (the task's MediaPlayer). */
-export type PlayerCommandMethods<R> = {
-  [K in PlayerCommandName]: (...args: PlayerCommandArgs<K>) => R;
-};
 /** The names of the player commands, in table order. */
 export const playerCommandNames = Object.keys(playerCommands) as PlayerCommandName[];
 

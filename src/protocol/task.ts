@@ -26,7 +26,7 @@ export type ForegroundStateOfTask = z.infer<typeof ForegroundStateSchema>;
  * How a task makes sound: `virtual` media on the task's clock (no sound device needed), or real
  * sound through the Web Audio adapter (`sink: 'none'` plays to a silent null sink).
  */
-export const TaskAudioSchema = z.discriminatedUnion('kind', [
+const TaskAudioSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('virtual') }),
   z.object({
     kind: z.literal('webAudio'),
