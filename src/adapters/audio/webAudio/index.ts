@@ -1,12 +1,15 @@
 import { type WebAudio, WebAudioAdapter, type WebAudioOptions } from './adapter.js';
 
+export { loadSource } from '#platform/audio/loader';
+export { likelyHasAudioDevice } from '#platform/audio/output';
+export type { AudioEngineState } from '../types.js';
 export { type EncodeWavOptions, encodeWav, type WavSampleFormat } from '../wav.js';
 export type { RenderedAudio, WebAudio, WebAudioOptions } from './adapter.js';
 export { type DecodedAudio, decodeSource } from './decode.js';
 export { type Mp3GaplessInfo, readMp3GaplessInfo } from './gaplessInfo.js';
-export { type InMemorySources, loadSource } from './loader.js';
-export { likelyHasAudioDevice, type OutputKind, type WebAudioSink } from './output.js';
+export type { OutputKind, WebAudioRoute, WebAudioSink } from './outputTypes.js';
 export { type RenderOptions, renderToBuffer } from './render.js';
+export type { InMemorySources } from './sources.js';
 export type { WebAudioTrack } from './track.js';
 
 /**

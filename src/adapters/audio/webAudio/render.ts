@@ -1,6 +1,7 @@
+import { loadSource } from '#platform/audio/loader';
 import { type RenderedAudio, WebAudioAdapter } from './adapter.js';
 import { type DecodedAudio, decodeSource } from './decode.js';
-import { type InMemorySources, loadSource } from './loader.js';
+import type { InMemorySources } from './sources.js';
 
 /** Options of {@link renderToBuffer}. */
 export interface RenderOptions {
