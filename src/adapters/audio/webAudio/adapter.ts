@@ -1,9 +1,10 @@
+import { decodeSource } from '#platform/audio/decode';
 import { loadSource } from '#platform/audio/loader';
 import { OPENS_EAGERLY, openOutput } from '#platform/audio/output';
 import { Emitter } from '../../../emitter.js';
 import { InvalidOperationError } from '../../../errors.js';
 import type { AudioEngine, AudioEngineEventMap, AudioEngineState, AudioTrack } from '../types.js';
-import { type DecodedAudio, decodeSource } from './decode.js';
+import type { DecodedAudio } from './decodedAudio.js';
 import { openError } from './errors.js';
 import type { Output, OutputKind, WebAudioRoute, WebAudioSink } from './outputTypes.js';
 import type { InMemorySources } from './sources.js';
@@ -295,7 +296,8 @@ export class WebAudioAdapter implements WebAudio {
       pending = this.#internals.decode
         ? this.#internals.decode(uri)
         : loadSource(uri, { sources: this.#options.sources, signal: this.#abort.signal }).then(
-            (bytes) => decodeSource(bytes, uri),
+            (bytes) =>
+              decodeSource(bytes, uri, OPENS_EAGERLY ? this.#ensureOutput().context : undefined),
           );
       this.#decoded.set(uri, pending);
       pending.catch(() => {

@@ -1,11 +1,12 @@
 import { type WebAudio, WebAudioAdapter, type WebAudioOptions } from './adapter.js';
 
+export { decodeSource } from '#platform/audio/decode';
 export { loadSource } from '#platform/audio/loader';
 export { likelyHasAudioDevice } from '#platform/audio/output';
 export type { AudioEngineState } from '../types.js';
 export { type EncodeWavOptions, encodeWav, type WavSampleFormat } from '../wav.js';
 export type { RenderedAudio, WebAudio, WebAudioOptions } from './adapter.js';
-export { type DecodedAudio, decodeSource } from './decode.js';
+export type { DecodedAudio } from './decodedAudio.js';
 export { type Mp3GaplessInfo, readMp3GaplessInfo } from './gaplessInfo.js';
 export type { OutputKind, WebAudioRoute, WebAudioSink } from './outputTypes.js';
 export { type RenderOptions, renderToBuffer } from './render.js';
