@@ -235,6 +235,10 @@ describe('the audio bridge: a task in a module worker drives the page engine', (
     expect(((await pageErrors.jsonValue()) as string[])[0]).toContain('uri');
     const { list } = await urls(page);
     const still = await call<Opened>(page, 'open', list[0]);
+    // The engine itself cannot run in the worker, and says where to look instead.
+    const here = await callError(page, 'createEngineHere');
+    expect(here.name).toBe('TypeError');
+    expect(here.message).toContain('connectAudio');
     expect(still.duration).toBeCloseTo((14_401 / 48_000) * 1000, 6);
     expect(log.errors).toEqual([]);
   });

@@ -24,6 +24,16 @@ export type { WebAudioTrack } from './track.js';
  * a whole list in one call. The output opens on the first `open`; call `dispose()` to release
  * it (an open `AudioContext` keeps the process alive).
  *
+ * On a page (the `browser` condition) the same function gives the page engine: one
+ * `AudioContext`, opened at once; sources are fetched (http(s), `blob:`, `data:` or relative
+ * URLs) and decoded with the page's `decodeAudioData` (resampled to the context's rate; MP3
+ * encoder delay trimmed as in Node when the browser has not), and at most the current track and
+ * the preloaded next are held decoded. Where the page has `navigator.mediaSession` the output
+ * goes through an `<audio>` element by default (`route: 'mediaElement'`), so the browser shows
+ * its media controls. `state` reads `'suspended'` while the autoplay policy waits for a user
+ * gesture (playing tracks report `bufferingStarted`); the page's next `pointerdown` or `keydown`
+ * resumes it (`stateChanged`, then `bufferingEnded`).
+ *
  * @example
  * ```ts
  * const audio = createWebAudio({ sink: 'auto' });
@@ -31,6 +41,14 @@ export type { WebAudioTrack } from './track.js';
  * track.on('ended', async () => (await audio.open(pathToFileURL('b.flac').href)).play());
  * track.play();
  * audio.preload(pathToFileURL('b.flac').href); // b starts on the sample a ends
+ * ```
+ *
+ * @example
+ * ```ts
+ * // On a page: tell the listener to click when the browser holds the sound back.
+ * const audio = createWebAudio();
+ * audio.on('stateChanged', ({ state }) => (hint.hidden = state !== 'suspended'));
+ * (await audio.open('/music/a.mp3')).play();
  * ```
  */
 export function createWebAudio(options: WebAudioOptions = {}): WebAudio {

@@ -24,6 +24,11 @@ const GESTURES = ['pointerdown', 'keydown'] as const;
  * resumes both.
  */
 export function openOutput(options: OutputOptions): Output {
+  if (typeof OfflineAudioContext === 'undefined') {
+    throw new TypeError(
+      'createWebAudio needs a page: there is no `AudioContext` here (a Web Worker has none); in a worker, use connectAudio from `backbeat/audio/bridge` against an engine the page serves',
+    );
+  }
   if (options.mode === 'offline') {
     const context = new OfflineAudioContext({
       numberOfChannels: options.numberOfChannels ?? 2,

@@ -1,6 +1,7 @@
 // The task side of the bridge, in a module worker: `connectAudio` is its AudioAdapter. The page
 // runs commands on it by message and reads the results.
 import { connectAudio } from 'backbeat/audio/bridge';
+import { createWebAudio } from 'backbeat/audio/webAudio';
 
 let audio;
 let port;
@@ -33,6 +34,8 @@ function adopt(track) {
 
 const commands = {
   ping: () => 'pong',
+  /** A worker has no AudioContext: the engine refuses clearly. */
+  createEngineHere: () => createWebAudio(),
   async open(uri) {
     return adopt(await audio.open(uri));
   },
