@@ -1,3 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { encodeWav } from 'backbeat/audio/webAudio';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,14 +19,59 @@ let browser: Browser;
 let strict: Browser;
 let server: PageServer;
 
+// A live stream: an MP3 (made with `lame` when it is installed) sent on and on, with no length.
+const hasLame = spawnSync('lame', ['--version'], { stdio: 'ignore' }).error === undefined;
+const streams: ServerResponse[] = [];
+let mp3: Buffer | null = null;
+if (hasLame) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'backbeat-live-'));
+  const rate = 44_100;
+  const tone = new Float32Array(rate).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate));
+  writeFileSync(path.join(dir, 'tone.wav'), encodeWav([tone], rate));
+  // `-t`: no Xing/LAME tag frame, so nothing in the stream tells its length.
+  spawnSync('lame', [
+    '--quiet',
+    '-t',
+    '-b',
+    '128',
+    path.join(dir, 'tone.wav'),
+    path.join(dir, 'tone.mp3'),
+  ]);
+  mp3 = readFileSync(path.join(dir, 'tone.mp3'));
+  rmSync(dir, { recursive: true, force: true });
+}
+
 beforeAll(async () => {
   [browser, strict, server] = await Promise.all([
     launchChromium(),
     launchChromium({ args: ['--autoplay-policy=document-user-activation-required'] }),
-    servePages(new URL('./pages/audio/', import.meta.url)),
+    servePages(new URL('./pages/audio/', import.meta.url), {
+      plugins: [
+        {
+          name: 'live-stream',
+          configureServer(vite) {
+            vite.middlewares.use('/live.mp3', (_request, response) => {
+              // No Content-Length: the response is chunked and never ends, like a radio stream.
+              response.writeHead(200, {
+                'content-type': 'audio/mpeg',
+                'cache-control': 'no-store',
+              });
+              streams.push(response);
+              const send = () => {
+                if (response.destroyed || !mp3) return;
+                response.write(mp3);
+                setTimeout(send, 500);
+              };
+              send();
+            });
+          },
+        },
+      ],
+    }),
   ]);
 });
 afterAll(async () => {
+  for (const response of streams) response.destroy();
   await browser?.close();
   await strict?.close();
   await server?.close();
@@ -70,6 +121,29 @@ describe('the htmlMedia engine', () => {
     expect(error.message).toContain(`\`${error.uri}\``);
     expect(error.message).toMatch(/not supported/);
   });
+});
+
+describe('the htmlMedia engine and a live stream', () => {
+  it.skipIf(!hasLame)(
+    'plays a stream of no length: duration Infinity, canSeek false, its time advances',
+    async () => {
+      const { page, log } = await openPage(browser, `${server.url}htmlmedia.html`);
+      await page.waitForFunction(() => (window as { htmlReady?: boolean }).htmlReady, null, {
+        timeout: 10_000,
+      });
+      const result = (await page.evaluate(
+        (url) => (window as unknown as { playLive(u: string): Promise<unknown> }).playLive(url),
+        `${server.url}live.mp3`,
+      )) as { duration: number | null; canSeek: boolean; position: number; paused: boolean };
+      expect(log.errors).toEqual([]);
+      // Infinity does not survive evaluate's JSON: it comes back as null.
+      expect(result.duration ?? Number.POSITIVE_INFINITY).toBe(Number.POSITIVE_INFINITY);
+      expect(result.canSeek).toBe(false);
+      expect(result.paused).toBe(false);
+      expect(result.position).toBeGreaterThan(300);
+      expect(result.position).toBeLessThan(5_000);
+    },
+  );
 });
 
 describe('autoplay: output that waits for a user gesture', () => {

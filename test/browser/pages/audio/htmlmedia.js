@@ -50,4 +50,16 @@ async function openGarbage() {
   }
 }
 
-Object.assign(window, { playTone, openGarbage, htmlReady: true });
+/** A live stream (no length): duration Infinity, no seeking, and its time advances. */
+async function playLive(url) {
+  const track = await engine.open(url);
+  const opened = { duration: track.duration, canSeek: track.canSeek };
+  track.seek(5_000); // ignored: a stream cannot seek
+  track.play();
+  await lab.until(() => track.position > 300, 'the stream to play 300 ms');
+  const result = { ...opened, position: track.position, paused: track.element.paused };
+  track.close();
+  return result;
+}
+
+Object.assign(window, { playTone, openGarbage, playLive, htmlReady: true });
