@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encodeWav } from 'backbeat/audio/webAudio';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,20 +24,13 @@ const hasLame = spawnSync('lame', ['--version'], { stdio: 'ignore' }).error === 
 const streams: ServerResponse[] = [];
 let mp3: Buffer | null = null;
 if (hasLame) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'backbeat-live-'));
+  const dir = mkdtempSync(join(tmpdir(), 'backbeat-live-'));
   const rate = 44_100;
   const tone = new Float32Array(rate).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate));
-  writeFileSync(path.join(dir, 'tone.wav'), encodeWav([tone], rate));
+  writeFileSync(join(dir, 'tone.wav'), encodeWav([tone], rate));
   // `-t`: no Xing/LAME tag frame, so nothing in the stream tells its length.
-  spawnSync('lame', [
-    '--quiet',
-    '-t',
-    '-b',
-    '128',
-    path.join(dir, 'tone.wav'),
-    path.join(dir, 'tone.mp3'),
-  ]);
-  mp3 = readFileSync(path.join(dir, 'tone.mp3'));
+  spawnSync('lame', ['--quiet', '-t', '-b', '128', join(dir, 'tone.wav'), join(dir, 'tone.mp3')]);
+  mp3 = readFileSync(join(dir, 'tone.mp3'));
   rmSync(dir, { recursive: true, force: true });
 }
 
