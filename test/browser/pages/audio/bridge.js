@@ -53,6 +53,11 @@ function listRecording() {
     bounds.slice(1, 3).map((j) => j + Math.min(start, 2_000)),
     'played from the worker through the bridge',
   );
+  lab.plotJoins(
+    x,
+    bounds.slice(1, 3).map((j) => start + j),
+    'the joins, 48 samples either side (red: where the next tone starts)',
+  );
   return {
     start,
     maxDifference: lab.maxDifference(x, start, expected),

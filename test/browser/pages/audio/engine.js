@@ -73,6 +73,11 @@ async function playList() {
     joins.map((j) => j + Math.min(start, 2_000)),
     `recorded output: ${freqs.join(' Hz, ')} Hz; max difference from the tones ${result.maxDifference}`,
   );
+  lab.plotJoins(
+    x,
+    joins.map((j) => start + j),
+    'the joins, 48 samples either side (red: where the next tone starts)',
+  );
   document.getElementById('out').textContent = JSON.stringify(
     { ...result, element: undefined },
     null,

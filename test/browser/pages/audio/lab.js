@@ -140,3 +140,36 @@ export async function until(condition, what, ms = 10_000) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Draws the samples around each join (`at` indexes into `x`), one panel each, for the screenshot. */
+export function plotJoins(x, joins, label) {
+  const figure = document.createElement('figure');
+  figure.style.margin = '8px 0';
+  const caption = document.createElement('figcaption');
+  caption.textContent = label;
+  figure.append(caption);
+  for (const at of joins) {
+    const canvas = document.createElement('canvas');
+    canvas.width = 290;
+    canvas.height = 120;
+    canvas.style.marginRight = '8px';
+    canvas.style.border = '1px solid #ccc';
+    figure.append(canvas);
+    const g = canvas.getContext('2d');
+    const span = 48;
+    g.strokeStyle = '#c01c28';
+    g.beginPath();
+    g.moveTo(145, 0);
+    g.lineTo(145, 120);
+    g.stroke();
+    g.fillStyle = '#1a5fb4';
+    for (let i = -span; i < span; i++) {
+      const v = x[at + i] ?? 0;
+      g.fillRect(145 + i * 3 - 1, 60 - v * 100 - 1, 3, 3);
+    }
+    g.fillStyle = '#000';
+    g.font = '12px sans-serif';
+    g.fillText(`sample ${at}`, 4, 14);
+  }
+  document.body.append(figure);
+}
