@@ -53,8 +53,7 @@ describe.each(['dev', 'build'])('the browser player (%s)', (mode) => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Play' }).and(page.locator(':enabled')).waitFor();
     const state = await page.evaluate(
-      () =>
-        (window as any).backbeatPlayer.app.backgroundMediaPlayer.current.snapshot.currentState,
+      () => (window as any).backbeatPlayer.app.backgroundMediaPlayer.current.snapshot.currentState,
     );
     expect(state).toBe('paused');
 
