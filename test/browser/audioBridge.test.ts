@@ -128,6 +128,32 @@ describe('the audio bridge: a task in a module worker drives the page engine', (
     expect(recording.freqs.map((f) => Math.round(f / 10) * 10)).toEqual([440, 660, 880]);
   });
 
+  it('a MediaPlayer with a MediaPlaybackList in the worker plays the list gaplessly on the page', async () => {
+    const { page, log } = await openPage(browser, `${server.url}player.html`);
+    await page.waitForFunction(() => (window as { playerReady?: boolean }).playerReady, null, {
+      timeout: 10_000,
+    });
+    const result = (await page.evaluate(() =>
+      (window as unknown as { playWithPlayer(): Promise<unknown> }).playWithPlayer(),
+    )) as { log: string[]; start: number; maxDifference: number; freqs: number[] };
+    await saveScreenshot(page, 'audio-bridge-player');
+    expect(log.errors).toEqual([]);
+    const items = result.log.filter((line) => line.startsWith('item '));
+    // At the end of the list it moves past its last item, as WinRT's list does.
+    expect(items).toEqual([
+      'item 0 initialItem',
+      'item 1 endOfStream',
+      'item 2 endOfStream',
+      'item -1 endOfStream',
+    ]);
+    expect(result.log).toContain('state playing');
+    expect(result.log.at(-1)).toBe('ended');
+    expect(result.log.some((line) => line.startsWith('failed'))).toBe(false);
+    expect(result.start).toBeGreaterThan(0);
+    expect(result.maxDifference).toBeLessThan(1e-6);
+    expect(result.freqs.map((f) => Math.round(f / 10) * 10)).toEqual([440, 660, 880]);
+  });
+
   it('seeks, pauses, resumes and sets the volume; the task estimates the position between reports', async () => {
     const { page, log } = await openBridge();
     const { ramp } = await urls(page);
