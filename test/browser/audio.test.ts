@@ -70,4 +70,19 @@ describe('the Web Audio engine on a page', () => {
     const times = result.element.map((s) => s.time);
     expect(times.at(-1) as number).toBeGreaterThan((times[0] as number) + 0.2);
   });
+
+  it("with route 'destination' it plays to the context's destination, as exactly", async () => {
+    const { page, log } = await openPage(browser, `${server.url}?route=destination`);
+    await page.waitForFunction(() => (window as { engineReady?: boolean }).engineReady, null, {
+      timeout: 10_000,
+    });
+    const result = (await page.evaluate(() =>
+      (window as unknown as { playList(): Promise<unknown> }).playList(),
+    )) as ListResult;
+    expect(log.errors).toEqual([]);
+    expect(result.outputKind).toBe('device');
+    expect(result.element).toEqual([]);
+    expect(result.maxDifference).toBeLessThan(1e-6);
+    expect(result.freqs.map((f) => Math.round(f / 10) * 10)).toEqual([440, 660, 880]);
+  });
 });

@@ -9,11 +9,14 @@ const parts = LENGTHS.map((n, i) => lab.tone(FREQS[i], n));
 const urls = parts.map(lab.wavUrl);
 const expected = lab.concat(parts);
 
-const engine = createWebAudio({ sampleRate: lab.RATE });
+// `?route=destination` plays straight to the context's destination instead of the default.
+const route = new URLSearchParams(location.search).get('route') ?? undefined;
+const engine = createWebAudio({ sampleRate: lab.RATE, ...(route ? { route } : {}) });
 const recorder = await lab.tap(engine.context, engine.outputNode);
 
 function watchElement() {
   const element = engine.element;
+  if (!element) return () => [];
   const seen = [];
   const timer = setInterval(() => {
     seen.push({ paused: element.paused, time: element.currentTime });
