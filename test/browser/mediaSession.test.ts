@@ -1,0 +1,447 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchChromium,
+  openPage,
+  type PageLog,
+  type PageServer,
+  saveScreenshot,
+  servePages,
+} from './harness.js';
+
+const recorder = fileURLToPath(new URL('./pages/mediaSession/record.js', import.meta.url));
+
+let browser: Browser;
+let server: PageServer;
+let context: BrowserContext | null = null;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([
+    launchChromium(),
+    servePages(new URL('./pages/mediaSession/', import.meta.url)),
+  ]);
+});
+afterEach(async () => {
+  await context?.close();
+  context = null;
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Shown {
+  metadata: {
+    isMediaMetadata: boolean;
+    title: string;
+    artist: string;
+    album: string;
+    artwork: string[];
+  } | null;
+  playbackState: string;
+  handlers: string[];
+  lastPosition: { state: Record<string, number> | null; threw: string | null } | null;
+}
+
+/** Opens the page with the Media Session recorder installed; waits for the adapter. */
+async function open(): Promise<{ page: Page; log: PageLog }> {
+  context = await browser.newContext();
+  await context.addInitScript({ path: recorder });
+  const opened = await openPage(context, server.url);
+  await opened.page.waitForFunction(() => (window as { ready?: boolean }).ready === true, null, {
+    timeout: 10_000,
+  });
+  return opened;
+}
+
+function publish(page: Page, patch: unknown): Promise<Shown> {
+  return page.evaluate((p) => {
+    const w = window as any;
+    w.page.target.publish(p);
+    return w.page.shown();
+  }, patch) as Promise<Shown>;
+}
+
+function requests(page: Page): Promise<unknown[]> {
+  return page.evaluate(() => (window as any).page.target.requests.splice(0));
+}
+
+const THUMBNAIL =
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#e85d04"/></svg>',
+  );
+
+describe('Media Session controls in Chromium', () => {
+  it('show the published display as MediaMetadata, and clear it when the display is cleared', async () => {
+    const { page, log } = await open();
+    expect((await page.evaluate(() => (window as any).page.shown())).metadata).toBeNull();
+    const shown = await publish(page, {
+      display: {
+        type: 'music',
+        musicProperties: { title: 'Night Drive', artist: 'The Testers', albumTitle: 'Loops' },
+        thumbnail: THUMBNAIL,
+      },
+    });
+    expect(shown.metadata).toEqual({
+      isMediaMetadata: true,
+      title: 'Night Drive',
+      artist: 'The Testers',
+      album: 'Loops',
+      artwork: [THUMBNAIL],
+    });
+    const fallback = await publish(page, {
+      display: { musicProperties: { artist: '', albumArtist: 'Various' } },
+    });
+    expect(fallback.metadata?.artist).toBe('Various');
+    await saveScreenshot(page, 'mediaSession-metadata');
+    const cleared = await publish(page, {
+      display: {
+        type: 'unknown',
+        musicProperties: { title: '', artist: '', albumArtist: '', albumTitle: '' },
+        thumbnail: null,
+      },
+    });
+    expect(cleared.metadata).toBeNull();
+    expect(log.errors).toEqual([]);
+  });
+
+  it('playbackState follows the playback status; changing keeps what was shown', async () => {
+    const { page } = await open();
+    const seen: string[] = [];
+    for (const playbackStatus of [
+      'playing',
+      'changing',
+      'paused',
+      'changing',
+      'stopped',
+      'closed',
+    ]) {
+      seen.push((await publish(page, { playbackStatus })).playbackState);
+    }
+    expect(seen).toEqual(['playing', 'playing', 'paused', 'paused', 'none', 'none']);
+  });
+
+  it('the timeline becomes the position state, clamped so the browser never throws, and cleared when unknown', async () => {
+    const { page, log } = await open();
+    const known = await publish(page, {
+      playbackRate: 2,
+      timeline: { startTime: 0, endTime: 180_000, position: 60_000 },
+    });
+    expect(known.lastPosition).toEqual({
+      state: { duration: 180, position: 60, playbackRate: 2 },
+      threw: null,
+    });
+    const offset = await publish(page, {
+      playbackRate: 1,
+      timeline: { startTime: 10_000, endTime: 70_000, position: 40_000 },
+    });
+    expect(offset.lastPosition?.state).toEqual({ duration: 60, position: 30, playbackRate: 1 });
+    // Raw, these would throw in the browser: a position past the end, a rate of 0.
+    const past = await publish(page, { playbackRate: 0, timeline: { position: 95_000 } });
+    expect(past.lastPosition).toEqual({
+      state: { duration: 60, position: 60, playbackRate: 1 },
+      threw: null,
+    });
+    const unknown = await publish(page, {
+      timeline: { startTime: 0, endTime: 0, position: 5_000 },
+    });
+    expect(unknown.lastPosition).toEqual({ state: null, threw: null });
+    const positions = await page.evaluate(() => (window as any).mediaSessionLog.positions);
+    expect(positions.filter((entry: { threw: string | null }) => entry.threw !== null)).toEqual([]);
+    await page.evaluate(() => {
+      // What the browser does with the raw values, for comparison.
+      const w = window as any;
+      w.rawErrors = [];
+      for (const state of [
+        { duration: 60, position: 95 },
+        { duration: 60, position: 1, playbackRate: 0 },
+        { duration: Number.NaN },
+      ]) {
+        try {
+          navigator.mediaSession.setPositionState(state);
+        } catch (error) {
+          w.rawErrors.push(String(error));
+        }
+      }
+    });
+    expect(await page.evaluate(() => (window as any).rawErrors.length)).toBe(3);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('sets a handler for each enabled button and clears it with null when the flag goes off', async () => {
+    const { page } = await open();
+    expect((await page.evaluate(() => (window as any).page.shown())).handlers).toEqual([]);
+    const on = await publish(page, {
+      isPlayEnabled: true,
+      isPauseEnabled: true,
+      isStopEnabled: true,
+      isNextEnabled: true,
+      isPreviousEnabled: true,
+    });
+    expect(on.handlers).toEqual(['play', 'pause', 'stop', 'previoustrack', 'nexttrack']);
+    const seekable = await publish(page, {
+      timeline: { endTime: 200_000, minSeekTime: 0, maxSeekTime: 200_000 },
+    });
+    expect(seekable.handlers).toEqual([
+      'play',
+      'pause',
+      'stop',
+      'previoustrack',
+      'nexttrack',
+      'seekbackward',
+      'seekforward',
+      'seekto',
+    ]);
+    const fewer = await publish(page, { isStopEnabled: false, isNextEnabled: false });
+    expect(fewer.handlers).toEqual([
+      'play',
+      'pause',
+      'previoustrack',
+      'seekbackward',
+      'seekforward',
+      'seekto',
+    ]);
+    const off = await publish(page, { isEnabled: false });
+    expect(off.handlers).toEqual([]);
+    expect(off.metadata).toBeNull();
+    expect(off.playbackState).toBe('none');
+    const calls = await page.evaluate(() => (window as any).mediaSessionLog.handlerCalls);
+    expect(calls.filter(([action]: [string]) => action === 'stop')).toEqual([
+      ['stop', 'handler'],
+      ['stop', null],
+    ]);
+    expect(await page.evaluate(() => (window as any).page.controls.actions)).toEqual([]);
+  });
+
+  it('actions reach the target as button presses and position change requests', async () => {
+    const { page, log } = await open();
+    await publish(page, {
+      isPlayEnabled: true,
+      isPauseEnabled: true,
+      isStopEnabled: true,
+      isNextEnabled: true,
+      isPreviousEnabled: true,
+      playbackStatus: 'paused',
+      timeline: {
+        startTime: 0,
+        endTime: 200_000,
+        minSeekTime: 5_000,
+        maxSeekTime: 190_000,
+        position: 60_000,
+      },
+    });
+    await page.evaluate(() => {
+      const { invoke } = (window as any).page;
+      for (const action of ['play', 'pause', 'stop', 'previoustrack', 'nexttrack']) invoke(action);
+      invoke('seekforward', { seekOffset: 5 });
+      invoke('seekforward');
+      invoke('seekbackward');
+      invoke('seekbackward', { seekOffset: 120 });
+      invoke('seekto', { seekTime: 42.5 });
+      invoke('seekto', { seekTime: 500 });
+    });
+    const position = (ms: number) => ({
+      type: 'playbackPositionChangeRequested',
+      requestedPlaybackPosition: ms,
+    });
+    expect(await requests(page)).toEqual([
+      { type: 'buttonPressed', button: 'play' },
+      { type: 'buttonPressed', button: 'pause' },
+      { type: 'buttonPressed', button: 'stop' },
+      { type: 'buttonPressed', button: 'previous' },
+      { type: 'buttonPressed', button: 'next' },
+      position(65_000),
+      position(70_000),
+      position(50_000),
+      position(5_000),
+      position(42_500),
+      position(190_000),
+    ]);
+    await saveScreenshot(page, 'mediaSession-requests');
+    expect(log.errors).toEqual([]);
+  });
+
+  it('seeks start from where the playing position has got to', async () => {
+    const { page } = await open();
+    await publish(page, {
+      playbackStatus: 'playing',
+      timeline: {
+        startTime: 0,
+        endTime: 200_000,
+        minSeekTime: 0,
+        maxSeekTime: 200_000,
+        position: 60_000,
+      },
+    });
+    await page.evaluate(() => {
+      const w = window as any;
+      w.page.clock.time += 3_000;
+      w.page.invoke('seekforward');
+    });
+    expect(await requests(page)).toEqual([
+      { type: 'playbackPositionChangeRequested', requestedPlaybackPosition: 73_000 },
+    ]);
+  });
+
+  it('without a seek window, seekbackward and seekforward are the rewind and fast-forward buttons', async () => {
+    const { page } = await open();
+    const shown = await publish(page, { isRewindEnabled: true, isFastForwardEnabled: true });
+    expect(shown.handlers).toEqual(['seekbackward', 'seekforward']);
+    await page.evaluate(() => {
+      const { invoke } = (window as any).page;
+      invoke('seekbackward', { seekOffset: 5 });
+      invoke('seekforward');
+    });
+    expect(await requests(page)).toEqual([
+      { type: 'buttonPressed', button: 'rewind' },
+      { type: 'buttonPressed', button: 'fastForward' },
+    ]);
+  });
+
+  it('a seekto without a usable seekTime is dropped with a notice, not thrown', async () => {
+    const { page, log } = await open();
+    await publish(page, { timeline: { endTime: 10_000, maxSeekTime: 10_000 } });
+    const notices = await page.evaluate(() => {
+      const w = window as any;
+      w.page.invoke('seekto', { seekTime: Number.NaN });
+      w.page.invoke('seekto', {});
+      return w.page.notices;
+    });
+    expect(await requests(page)).toEqual([]);
+    expect(notices).toEqual([
+      'Backbeat: a Media Session seekto without a usable seekTime was dropped, got `NaN`',
+      'Backbeat: a Media Session seekto without a usable seekTime was dropped, got `undefined`',
+    ]);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('an action the browser refuses is skipped once with a notice; the others are set', async () => {
+    const { page, log } = await open();
+    const result = await page.evaluate(() => {
+      const w = window as any;
+      const session = navigator.mediaSession;
+      let stopTries = 0;
+      // A Media Session without `stop`, as in browsers from before it was specified.
+      const withoutStop = {
+        get metadata() {
+          return session.metadata;
+        },
+        set metadata(value) {
+          session.metadata = value;
+        },
+        get playbackState() {
+          return session.playbackState;
+        },
+        set playbackState(value) {
+          session.playbackState = value;
+        },
+        setPositionState: (state?: MediaPositionState) => session.setPositionState(state),
+        setActionHandler(action: MediaSessionAction, handler: MediaSessionActionHandler | null) {
+          if (action === 'stop') {
+            stopTries++;
+            throw new TypeError(`The provided value '${action}' is not a valid enum value`);
+          }
+          session.setActionHandler(action, handler);
+        },
+      };
+      w.page.controls.detach();
+      const notices: string[] = [];
+      const controls = w.page.createMediaSessionControls({
+        mediaSession: withoutStop,
+        notice: (message: string) => notices.push(message),
+      });
+      const target = w.page.createTarget();
+      controls.attach(target);
+      target.publish({ isPlayEnabled: true, isStopEnabled: true, isNextEnabled: true });
+      target.publish({ isStopEnabled: false });
+      target.publish({ isStopEnabled: true });
+      return {
+        notices,
+        stopTries,
+        actions: controls.actions,
+        unsupported: controls.unsupportedActions,
+        handlers: w.page.shown().handlers,
+      };
+    });
+    expect(result).toEqual({
+      notices: [
+        "Backbeat: this browser's Media Session has no `stop` action (The provided value 'stop' is not a valid enum value); it stays off",
+      ],
+      stopTries: 1,
+      actions: ['play', 'nexttrack'],
+      unsupported: ['stop'],
+      handlers: ['play', 'nexttrack'],
+    });
+    expect(log.errors).toEqual([]);
+  });
+
+  it('detach clears the metadata, playback state, position state and every handler it set', async () => {
+    const { page } = await open();
+    const before = await publish(page, {
+      isPlayEnabled: true,
+      isNextEnabled: true,
+      playbackStatus: 'playing',
+      display: { musicProperties: { title: 'Gone Soon' } },
+      timeline: { endTime: 30_000, maxSeekTime: 30_000, position: 1_000 },
+    });
+    expect(before.handlers).toEqual(['play', 'nexttrack', 'seekbackward', 'seekforward', 'seekto']);
+    expect(before.metadata?.title).toBe('Gone Soon');
+    expect(before.playbackState).toBe('playing');
+    const after = await page.evaluate(() => {
+      const w = window as any;
+      w.page.controls.detach();
+      return {
+        ...w.page.shown(),
+        attached: w.page.controls.attached,
+        state: w.page.controls.state,
+        actions: w.page.controls.actions,
+      };
+    });
+    expect(after).toEqual({
+      metadata: null,
+      playbackState: 'none',
+      handlers: [],
+      lastPosition: { state: null, threw: null },
+      attached: false,
+      state: null,
+      actions: [],
+    });
+    // A press with nothing attached is not kept for later.
+    const late = await page.evaluate(async () => {
+      const w = window as any;
+      const delivered = await w.page.controls.press('next');
+      return { delivered, requests: w.page.target.requests.length };
+    });
+    expect(late).toEqual({ delivered: false, requests: 0 });
+  });
+
+  it('bad options are refused with a TypeError quoting the value', async () => {
+    const { page } = await open();
+    const errors = await page.evaluate(() => {
+      const { createMediaSessionControls } = (window as any).page;
+      const messages: string[] = [];
+      for (const options of [
+        { seekForwardMs: -1 },
+        { seekBackwardMs: Number.POSITIVE_INFINITY },
+        { mediaSession: {} },
+        { notice: 'loud' },
+      ]) {
+        try {
+          createMediaSessionControls(options);
+          messages.push('accepted');
+        } catch (error) {
+          messages.push(`${(error as Error).name}: ${(error as Error).message}`);
+        }
+      }
+      return messages;
+    });
+    expect(errors).toEqual([
+      'TypeError: seekForwardMs must be a finite number > 0, got `-1`',
+      'TypeError: seekBackwardMs must be a finite number > 0, got `Infinity`',
+      'TypeError: mediaSession must be a MediaSession (with setActionHandler and setPositionState) or null, got `[object Object]`',
+      'TypeError: notice must be a function, got `loud`',
+    ]);
+  });
+});
