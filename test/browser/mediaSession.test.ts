@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build, createLogger } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchChromium,
@@ -65,6 +66,19 @@ function publish(page: Page, patch: unknown): Promise<Shown> {
 
 function requests(page: Page): Promise<unknown[]> {
   return page.evaluate(() => (window as any).page.target.requests.splice(0));
+}
+
+/**
+ * The page's line in the Audio Focus list of `chrome://media-internals` (for example
+ * `Gain Active Playing { HasAudio } Controllable …`), or `null` while the page holds no focus.
+ * The list is read afresh on each call.
+ */
+async function audioFocus(internals: Page, title: string): Promise<string | null> {
+  await internals.goto('chrome://media-internals/#audio-focus');
+  await internals.waitForFunction(() => document.body.innerText.includes('Active Sessions'));
+  const lines = (await internals.evaluate(() => document.body.innerText)).split('\n');
+  const at = lines.findIndex((line) => line.startsWith(`${title} - `));
+  return at === -1 ? null : (lines[at + 1] ?? null);
 }
 
 const THUMBNAIL =
@@ -417,6 +431,55 @@ describe('Media Session controls in Chromium', () => {
     expect(late).toEqual({ delivered: false, requests: 0 });
   });
 
+  it('a page playing Web Audio is not controllable in Chromium; with silentAudio it is while playing or paused, and the focus goes when stopped', async () => {
+    const { page, log } = await open();
+    const title = await page.title();
+    const internals = await context!.newPage();
+    const focus = () => audioFocus(internals, title);
+    expect(await page.evaluate(() => (window as any).page.startWebAudio())).toBe('running');
+    await expect.poll(focus, { timeout: 10_000, interval: 200 }).toMatch(/^Ambient /);
+    expect(await focus()).not.toMatch(/Controllable/);
+    // Chromium decides when the sound starts: a playbackState set later does not change it.
+    const shown = await publish(page, {
+      isPlayEnabled: true,
+      isPauseEnabled: true,
+      playbackStatus: 'playing',
+    });
+    expect(shown.playbackState).toBe('playing');
+    expect(await focus()).toMatch(/^Ambient Active Playing \{ \} GroupId=/);
+
+    await page.evaluate(() => {
+      const w = window as any;
+      w.page.controls.detach();
+      w.silentControls = w.page.createMediaSessionControls({ silentAudio: true });
+      w.silentTarget = w.page.createTarget();
+      w.silentControls.attach(w.silentTarget);
+      w.silentTarget.publish({ isPlayEnabled: true, playbackStatus: 'playing' });
+    });
+    await expect
+      .poll(focus, { timeout: 10_000, interval: 200 })
+      .toMatch(/^Gain Active Playing \{ HasAudio \} Controllable/);
+    await saveScreenshot(internals, 'mediaSession-audioFocus');
+
+    // Paused as an app pauses: the sound stops and the status says so. The page keeps its
+    // controls (to play again); stopped, the silent element is emptied and the focus goes.
+    await page.evaluate(async () => {
+      const w = window as any;
+      await w.webAudio.suspend();
+      w.silentTarget.publish({ playbackStatus: 'paused' });
+    });
+    expect(await focus()).toMatch(/^Gain .*Controllable/);
+    await page.evaluate(() => (window as any).silentTarget.publish({ playbackStatus: 'stopped' }));
+    await expect.poll(focus, { timeout: 10_000, interval: 200 }).toBeNull();
+    await page.evaluate(() => (window as any).silentTarget.publish({ playbackStatus: 'playing' }));
+    await expect
+      .poll(focus, { timeout: 10_000, interval: 200 })
+      .toMatch(/^Gain Active Playing \{ HasAudio \} Controllable/);
+    await page.evaluate(() => (window as any).silentControls.detach());
+    await expect.poll(focus, { timeout: 10_000, interval: 200 }).toBeNull();
+    expect(log.errors).toEqual([]);
+  });
+
   it('bad options are refused with a TypeError quoting the value', async () => {
     const { page } = await open();
     const errors = await page.evaluate(() => {
@@ -427,6 +490,7 @@ describe('Media Session controls in Chromium', () => {
         { seekBackwardMs: Number.POSITIVE_INFINITY },
         { mediaSession: {} },
         { notice: 'loud' },
+        { silentAudio: 'yes' },
       ]) {
         try {
           createMediaSessionControls(options);
@@ -442,6 +506,25 @@ describe('Media Session controls in Chromium', () => {
       'TypeError: seekBackwardMs must be a finite number > 0, got `Infinity`',
       'TypeError: mediaSession must be a MediaSession (with setActionHandler and setPositionState) or null, got `[object Object]`',
       'TypeError: notice must be a function, got `loud`',
+      'TypeError: silentAudio must be a boolean, got `yes`',
     ]);
+  });
+});
+
+describe('the backbeat/controls/mediaSession entry', () => {
+  it('bundles for the browser without reaching a Node-only module', async () => {
+    const logger = createLogger('warn');
+    const warnings: string[] = [];
+    logger.warn = (message) => warnings.push(message);
+    logger.warnOnce = (message) => warnings.push(message);
+    logger.error = (message) => warnings.push(message);
+    await build({
+      root: fileURLToPath(new URL('./pages/mediaSession/', import.meta.url)),
+      configFile: false,
+      logLevel: 'warn',
+      customLogger: logger,
+      build: { write: false },
+    });
+    expect(warnings).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import {
   sameMetadata,
   seekTarget,
 } from './mapping.js';
+import { createSilentAudio, type SilentAudio } from './silentAudio.js';
 
 /** The part of `navigator.mediaSession` these controls drive. */
 export interface MediaSessionLike {
@@ -41,6 +42,13 @@ export interface MediaSessionControlsOptions {
   readonly seekBackwardMs?: number;
   /** How far `seekforward` goes when the browser names no `seekOffset`. Default 10 000 ms. */
   readonly seekForwardMs?: number;
+  /**
+   * Plays a silent, looping `<audio>` element (volume 0) on the page while the app's status is
+   * playing, and pauses it with the app, so that Chromium gives the page media controls when the
+   * sound comes from Web Audio (it gives them only to pages playing a media element). Not needed
+   * with an `<audio>` engine. Default `false`.
+   */
+  readonly silentAudio?: boolean;
   /** Clock that projects the playback position between timeline updates. Default: the system clock. */
   readonly clock?: Clock;
   /** Where one-line notices go (no Media Session, an action the browser lacks). Default: `console.warn`. */
@@ -126,6 +134,7 @@ class MediaSessionControlsImpl implements MediaSessionControls {
   #playbackState: MediaSessionPlaybackState = 'none';
   #positionState: PositionFields | null = null;
   #touched = false;
+  readonly #silent: SilentAudio | null = null;
 
   constructor(options: MediaSessionControlsOptions) {
     const session = options.mediaSession === undefined ? defaultSession() : options.mediaSession;
@@ -152,6 +161,24 @@ class MediaSessionControlsImpl implements MediaSessionControls {
     this.#mirror.on('stateChanged', (state) => {
       if (state !== null) this.#show(state);
     });
+    const silent = options.silentAudio ?? false;
+    if (typeof silent !== 'boolean') {
+      throw new TypeError(`silentAudio must be a boolean, got \`${String(silent)}\``);
+    }
+    if (silent && session !== null) {
+      this.#silent = createSilentAudio((error) =>
+        this.#noticeOnce(
+          'silent',
+          `Backbeat: the browser did not let the silent media element play (${reason(error)}); the media controls may not show until the page is clicked`,
+        ),
+      );
+      if (this.#silent === null) {
+        this.#noticeOnce(
+          'silent:none',
+          'Backbeat: there is no document here for the silent media element; silentAudio is off',
+        );
+      }
+    }
     if (session === null) {
       this.#noticeOnce(
         'none',
@@ -252,6 +279,7 @@ class MediaSessionControlsImpl implements MediaSessionControls {
         session.playbackState = playbackState;
       });
     }
+    this.#silent?.set(playbackState === 'none' ? 'off' : playbackState);
     this.#showPosition(positionFields(state, this.#position.positionMs()));
     this.#showActions(enabledActions(state));
   }
@@ -310,6 +338,7 @@ class MediaSessionControlsImpl implements MediaSessionControls {
 
   #clear(): void {
     this.#showActions(new Set());
+    this.#silent?.set('off');
     if (this.#touched) {
       this.#touched = false;
       this.#metadata = null;
@@ -400,11 +429,16 @@ class MediaSessionControlsImpl implements MediaSessionControls {
  * the known length, an unknown length clears the position state, and an action the browser does
  * not support is skipped with a one-line notice. Detaching clears everything it set.
  *
- * Where the controls show: Chromium shows a page's media controls only while the page plays
- * through a media element, so with the Web Audio engine route the output into an `<audio>`
- * element. Headless Chromium shows no media controls at all; its DevTools `Media` domain reports
- * the page's media players (an `<audio>` element, also one playing a `MediaStream` from Web
- * Audio), not the Media Session, and nothing of an AudioContext alone.
+ * When the controls show (measured in headless Chromium 156, whose `chrome://media-internals`
+ * Audio Focus list says whether a page's session is controllable — headless draws no controls,
+ * and the DevTools protocol's `Media` domain reports media elements only, nothing of an
+ * AudioContext or of the Media Session): an `<audio>` element of at least 5 s playing a file
+ * makes the page's session "gain" focus and controllable. Web Audio alone takes "ambient" focus,
+ * controllable only if `playbackState` was already `playing` when the sound started (a later
+ * change is not taken up), and Web Audio played through a `MediaStreamAudioDestinationNode` by an
+ * `<audio>` element takes no focus at all. With `silentAudio: true` the controls play a silent
+ * looping element at volume 0 (a muted one counts as ambient) while the app plays, which gives a
+ * Web Audio page gain focus and keeps it controllable; stopped or detached, the focus goes.
  *
  * @throws TypeError quoting the value for a bad option.
  * @example

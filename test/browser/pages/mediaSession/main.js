@@ -125,6 +125,21 @@ function invoke(action, details = {}) {
   handler({ action, ...details });
 }
 
+/** Web Audio sound on the page: a quiet tone straight to the AudioContext's destination. */
+async function startWebAudio() {
+  const context = new AudioContext();
+  window.webAudio = context;
+  const tone = context.createOscillator();
+  const gain = context.createGain();
+  gain.gain.value = 0.02;
+  tone.connect(gain).connect(context.destination);
+  tone.start();
+  await context.resume();
+  const start = context.currentTime;
+  while (context.currentTime - start < 0.1) await new Promise((resolve) => setTimeout(resolve, 20));
+  return context.state;
+}
+
 window.page = {
   blank,
   clock,
@@ -135,6 +150,7 @@ window.page = {
   notices,
   render,
   shown,
+  startWebAudio,
   target,
 };
 controls.attach(target);
