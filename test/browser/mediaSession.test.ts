@@ -331,6 +331,24 @@ describe('Media Session controls in Chromium', () => {
     expect(log.errors).toEqual([]);
   });
 
+  it('an action whose delivery fails becomes one notice, never an error on the page', async () => {
+    const { page, log } = await open();
+    const notices = await page.evaluate(async () => {
+      const w = window as any;
+      w.page.target.publish({ isPlayEnabled: true });
+      w.page.target.deliver = () => Promise.reject(new Error('the task is gone'));
+      w.page.invoke('play');
+      w.page.invoke('play');
+      // Both rejections are handled within a task of their own.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return w.page.notices;
+    });
+    expect(notices).toEqual([
+      'Backbeat: the Media Session action `play` did not reach the app: the task is gone',
+    ]);
+    expect(log.errors).toEqual([]);
+  });
+
   it('an action the browser refuses is skipped once with a notice; the others are set', async () => {
     const { page, log } = await open();
     const result = await page.evaluate(() => {
