@@ -498,6 +498,30 @@ describe('Media Session controls in Chromium', () => {
     expect(log.errors).toEqual([]);
   });
 
+  it('in a worker, where there is no navigator.mediaSession, they say so once and still deliver', async () => {
+    const { page, log } = await open();
+    const result = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(new URL('./worker.js', location.href), { type: 'module' });
+          worker.onmessage = (event) => resolve(event.data);
+          worker.onerror = (event) => reject(new Error(event.message));
+        }),
+    );
+    expect(result).toEqual({
+      hasMediaSession: 'undefined',
+      session: null,
+      notices: [
+        'Backbeat: there is no navigator.mediaSession here; the Media Session controls show nothing',
+      ],
+      mirrored: 'playing',
+      delivered: true,
+      requests: [{ type: 'buttonPressed', button: 'next' }],
+      actions: [],
+    });
+    expect(log.errors).toEqual([]);
+  });
+
   it('bad options are refused with a TypeError quoting the value', async () => {
     const { page } = await open();
     const errors = await page.evaluate(() => {
