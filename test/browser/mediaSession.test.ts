@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build, createLogger } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backbeat } from '../../dist/vite.js';
 import {
+  buildPages,
   launchChromium,
   openPage,
   type PageLog,
@@ -11,6 +12,7 @@ import {
   servePages,
 } from './harness.js';
 
+const pages = new URL('./pages/mediaSession/', import.meta.url);
 const recorder = fileURLToPath(new URL('./pages/mediaSession/record.js', import.meta.url));
 
 let browser: Browser;
@@ -20,7 +22,7 @@ let context: BrowserContext | null = null;
 beforeAll(async () => {
   [browser, server] = await Promise.all([
     launchChromium(),
-    servePages(new URL('./pages/mediaSession/', import.meta.url)),
+    servePages(pages, { plugins: [backbeat()] }),
   ]);
 });
 afterEach(async () => {
@@ -46,10 +48,10 @@ interface Shown {
 }
 
 /** Opens the page with the Media Session recorder installed; waits for the adapter. */
-async function open(): Promise<{ page: Page; log: PageLog }> {
+async function open(path = ''): Promise<{ page: Page; log: PageLog }> {
   context = await browser.newContext();
   await context.addInitScript({ path: recorder });
-  const opened = await openPage(context, server.url);
+  const opened = await openPage(context, `${server.url}${path}`);
   await opened.page.waitForFunction(() => (window as { ready?: boolean }).ready === true, null, {
     timeout: 10_000,
   });
@@ -553,20 +555,58 @@ describe('Media Session controls in Chromium', () => {
   });
 });
 
-describe('the backbeat/controls/mediaSession entry', () => {
-  it('bundles for the browser without reaching a Node-only module', async () => {
-    const logger = createLogger('warn');
-    const warnings: string[] = [];
-    logger.warn = (message) => warnings.push(message);
-    logger.warnOnce = (message) => warnings.push(message);
-    logger.error = (message) => warnings.push(message);
-    await build({
-      root: fileURLToPath(new URL('./pages/mediaSession/', import.meta.url)),
-      configFile: false,
-      logLevel: 'warn',
-      customLogger: logger,
-      build: { write: false },
+describe('Media Session controls on a media system', () => {
+  for (const host of ['inline', 'worker'] as const) {
+    it(`on the ${host} host: the metadata follows the current item, nexttrack moves the list, playbackState follows the player`, async () => {
+      const { page, log } = await open(`system.html?host=${host}`);
+      const shown = () => page.evaluate(() => (window as any).page.shown());
+      // Opened without autoplay, the player is paused on the first item.
+      await expect
+        .poll(async () => (await shown()).player, { timeout: 10_000, interval: 50 })
+        .toBe('paused');
+      await expect
+        .poll(async () => (await shown()).playbackState, { timeout: 10_000, interval: 50 })
+        .toBe('paused');
+      expect(await shown()).toMatchObject({
+        title: 'First Light',
+        artist: 'Page Trio',
+        album: 'Browser Suite',
+        handlers: ['play', 'pause', 'previoustrack', 'nexttrack'],
+        item: 0,
+      });
+      await page.evaluate(() => (window as any).page.invoke('play'));
+      await expect
+        .poll(async () => (await shown()).playbackState, { timeout: 10_000, interval: 50 })
+        .toBe('playing');
+      expect((await shown()).player).toBe('playing');
+      await page.evaluate(() => (window as any).page.invoke('nexttrack'));
+      await expect
+        .poll(async () => (await shown()).title, { timeout: 10_000, interval: 50 })
+        .toBe('Second Wind');
+      expect((await shown()).item).toBe(1);
+      await page.evaluate(() => (window as any).page.invoke('pause'));
+      await expect
+        .poll(async () => (await shown()).playbackState, { timeout: 10_000, interval: 50 })
+        .toBe('paused');
+      expect((await shown()).player).toBe('paused');
+      await saveScreenshot(page, `mediaSession-system-${host}`);
+      await page.evaluate(() => (window as any).page.system.dispose());
+      expect(await shown()).toMatchObject({ title: null, playbackState: 'none', handlers: [] });
+      expect((await shown()).errors).toEqual([]);
+      expect(log.errors).toEqual([]);
     });
-    expect(warnings).toEqual([]);
+  }
+});
+
+describe('the backbeat/controls/mediaSession entry', () => {
+  it('bundles for the browser, with a media system and its task, without reaching a Node-only module', async () => {
+    const folder = fileURLToPath(pages);
+    const built = await buildPages(pages, {
+      plugins: [backbeat()],
+      build: {
+        rollupOptions: { input: [`${folder}index.html`, `${folder}system.html`] },
+      },
+    });
+    expect(built.warnings).toEqual([]);
   });
 });

@@ -15,7 +15,8 @@ const tracks = [
 
 export default defineBackgroundTask({
   run(taskInstance) {
-    taskInstance.getDeferral();
+    const deferral = taskInstance.getDeferral();
+    taskInstance.on('canceled', () => deferral.complete());
     const bmp = taskInstance.backgroundMediaPlayer;
     const player = bmp.current;
     const list = new MediaPlaybackList();
