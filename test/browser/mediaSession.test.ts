@@ -123,6 +123,26 @@ describe('Media Session controls in Chromium', () => {
     expect(log.errors).toEqual([]);
   });
 
+  it('artwork the browser refuses is left out with a notice; the rest of the metadata shows', async () => {
+    const { page, log } = await open();
+    const shown = await publish(page, {
+      display: { musicProperties: { title: 'No Cover' }, thumbnail: 'http://[' },
+    });
+    expect(shown.metadata).toEqual({
+      isMediaMetadata: true,
+      title: 'No Cover',
+      artist: '',
+      album: '',
+      artwork: [],
+    });
+    const notices = await page.evaluate(() => (window as any).page.notices);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /^Backbeat: the Media Session refused the metadata with artwork `http:\/\/\[`: .*can't be resolved to a valid URL/,
+    );
+    expect(log.errors).toEqual([]);
+  });
+
   it('playbackState follows the playback status; changing keeps what was shown', async () => {
     const { page } = await open();
     const seen: string[] = [];

@@ -293,7 +293,10 @@ class MediaSessionControlsImpl implements MediaSessionControls {
       });
       return;
     }
-    const shown = this.#call('metadata', `the artwork \`${fields.artwork[0]?.src}\``, (session) => {
+    const artwork = fields.artwork[0]?.src;
+    const what =
+      artwork === undefined ? 'the metadata' : `the metadata with artwork \`${artwork}\``;
+    const shown = this.#call('metadata', what, (session) => {
       session.metadata = makeMetadata(fields);
     });
     if (!shown && fields.artwork.length > 0) {
