@@ -35,8 +35,8 @@ interface ListResult {
 }
 
 describe('the Web Audio engine on a page', () => {
-  it('plays three tones as a list with 0-sample joins, through a playing <audio> element', async () => {
-    const { page, log } = await openPage(browser, server.url);
+  it("with route 'mediaElement' it plays three tones as a list with 0-sample joins, through a playing <audio> element", async () => {
+    const { page, log } = await openPage(browser, `${server.url}?route=mediaElement`);
     await page.waitForFunction(() => (window as { engineReady?: boolean }).engineReady, null, {
       timeout: 10_000,
     });
@@ -62,8 +62,8 @@ describe('the Web Audio engine on a page', () => {
     // The three tones, in order (frequencies from zero crossings, to within a few Hz).
     expect(result.freqs.map((f) => Math.round(f / 10) * 10)).toEqual([440, 660, 880]);
     expect(result.silenceAfter).toBe(0);
-    // The page has navigator.mediaSession, so the output goes through an <audio> element, which
-    // plays (not paused, its time advancing) while the engine plays.
+    // The output goes through an <audio> element, which plays (not paused, its time advancing)
+    // while the engine plays.
     expect(result.outputKind).toBe('mediaElement');
     expect(result.element.length).toBeGreaterThan(4);
     expect(result.element.every((s) => !s.paused)).toBe(true);
@@ -71,8 +71,8 @@ describe('the Web Audio engine on a page', () => {
     expect(times.at(-1) as number).toBeGreaterThan((times[0] as number) + 0.2);
   });
 
-  it("with route 'destination' it plays to the context's destination, as exactly", async () => {
-    const { page, log } = await openPage(browser, `${server.url}?route=destination`);
+  it("by default it plays to the context's destination, as exactly", async () => {
+    const { page, log } = await openPage(browser, server.url);
     await page.waitForFunction(() => (window as { engineReady?: boolean }).engineReady, null, {
       timeout: 10_000,
     });

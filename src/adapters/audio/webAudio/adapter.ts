@@ -33,10 +33,11 @@ export interface WebAudioOptions {
   /** Receives the one-line notice when realtime `'auto'` output falls back to the null sink. */
   onNotice?: (message: string) => void;
   /**
-   * Browser, realtime: where the output goes. `'mediaElement'` plays it through an `<audio>`
-   * element (a `MediaStreamAudioDestinationNode`), which Chrome needs to show its media controls
-   * (Media Session); it is the default on a page that has `navigator.mediaSession`.
-   * `'destination'` plays to the context's destination. Node ignores it.
+   * Browser, realtime: where the output goes. `'destination'` (default) plays to the context's
+   * destination; `'mediaElement'` plays it through an `<audio>` element (a
+   * `MediaStreamAudioDestinationNode`). Chromium 156 does not give such an element media focus,
+   * so it does not bring Media Session controls: for those, use the Media Session adapter's
+   * `silentAudio` option. Node ignores it.
    */
   route?: WebAudioRoute;
 }
@@ -395,10 +396,9 @@ export class WebAudioAdapter implements WebAudio {
   }
 }
 
-/** A page that can show Media Session controls plays through an element; elsewhere, direct. */
+/** Output goes straight to the context's destination unless asked otherwise. */
 function defaultRoute(): WebAudioRoute {
-  const nav = (globalThis as { navigator?: { mediaSession?: unknown } }).navigator;
-  return typeof document === 'object' && nav?.mediaSession ? 'mediaElement' : 'destination';
+  return 'destination';
 }
 
 function validate(options: WebAudioOptions): void {

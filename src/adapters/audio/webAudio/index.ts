@@ -28,9 +28,8 @@ export type { WebAudioTrack } from './track.js';
  * `AudioContext`, opened at once; sources are fetched (http(s), `blob:`, `data:` or relative
  * URLs) and decoded with the page's `decodeAudioData` (resampled to the context's rate; MP3
  * encoder delay trimmed as in Node when the browser has not), and at most the current track and
- * the preloaded next are held decoded. Where the page has `navigator.mediaSession` the output
- * goes through an `<audio>` element by default (`route: 'mediaElement'`), so the browser shows
- * its media controls. `state` reads `'suspended'` while the autoplay policy waits for a user
+ * the preloaded next are held decoded. The output goes to the context's destination
+ * (`route: 'mediaElement'` sends it through an `<audio>` element instead). `state` reads `'suspended'` while the autoplay policy waits for a user
  * gesture (playing tracks report `bufferingStarted`); the page's next `pointerdown` or `keydown`
  * resumes it (`stateChanged`, then `bufferingEnded`).
  *

@@ -9,7 +9,7 @@ const parts = LENGTHS.map((n, i) => lab.tone(FREQS[i], n));
 const urls = parts.map(lab.wavUrl);
 const expected = lab.concat(parts);
 
-// `?route=destination` plays straight to the context's destination instead of the default.
+// `?route=mediaElement` plays through an <audio> element instead of the default destination.
 const route = new URLSearchParams(location.search).get('route') ?? undefined;
 const engine = createWebAudio({ sampleRate: lab.RATE, ...(route ? { route } : {}) });
 const recorder = await lab.tap(engine.context, engine.outputNode);
