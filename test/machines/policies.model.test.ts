@@ -38,10 +38,13 @@ function inputOf(path: Path): any {
 
 describe('exclusivity policy model', () => {
   const apps = ['a', 'b', 'c'];
-  const events = apps.flatMap((appId) => [
-    { type: 'TASK_STARTED', appId },
-    { type: 'TASK_ENDED', appId },
-  ]);
+  const events = [
+    ...apps.flatMap((appId) => [
+      { type: 'TASK_STARTED', appId },
+      { type: 'TASK_ENDED', appId },
+    ]),
+    { type: 'TAKEN_ELSEWHERE' },
+  ];
   const paths = walk(
     exclusivityMachine,
     events,
@@ -73,7 +76,7 @@ describe('exclusivity policy model', () => {
         if (event.type === 'TASK_ENDED') uncancelled.delete(event.appId);
       };
       await path.test({
-        events: { TASK_STARTED: exec, TASK_ENDED: exec },
+        events: { TASK_STARTED: exec, TASK_ENDED: exec, TAKEN_ELSEWHERE: exec },
         states: {
           '*': (state: any) => {
             const real = actor.getSnapshot();
