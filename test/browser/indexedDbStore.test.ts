@@ -179,6 +179,26 @@ describe('the IndexedDB store', () => {
     );
   });
 
+  it('lets another tab delete the database (its connection gives way), then creates it anew', async () => {
+    const result = await page.evaluate(async () => {
+      const { createIndexedDbStateStore, checkpoint } = window.stores;
+      const store = createIndexedDbStateStore({ name: 'deleted' });
+      await store.save('music', checkpoint({ position: 1 }));
+      // Blocked for as long as a connection stays open: this resolves only if the store's
+      // connection closed when asked to.
+      const deleted = await new Promise<string>((resolve) => {
+        const request = indexedDB.deleteDatabase('deleted');
+        request.onsuccess = () => resolve('deleted');
+        request.onerror = () => resolve(`failed: ${request.error}`);
+        request.onblocked = () => resolve('blocked');
+      });
+      const gone = await store.load('music');
+      await store.save('music', checkpoint({ position: 2 }));
+      return { deleted, gone, again: (await store.load('music'))?.position };
+    });
+    expect(result).toEqual({ deleted: 'deleted', gone: null, again: 2 });
+  });
+
   it('a database of that name that is not a store is refused, quoting the name, and left as it was', async () => {
     const result = await page.evaluate(async () => {
       const { createIndexedDbStateStore, checkpoint, outcome, makeForeignDatabase } = window.stores;
