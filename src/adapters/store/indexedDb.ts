@@ -148,18 +148,8 @@ export function createIndexedDbStateStore(
     mode: IDBTransactionMode,
     work: (store: IDBObjectStore) => IDBRequest<T>,
   ): Promise<T> => {
-    let db = await database();
-    let transaction: IDBTransaction;
-    try {
-      transaction = db.transaction(OBJECT_STORE, mode);
-    } catch (error) {
-      // The connection was closed under this call (the database deleted or upgraded elsewhere,
-      // storage cleared): once more on a new one.
-      if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
-      if (connection && (await connection) === db) connection = null;
-      db = await database();
-      transaction = db.transaction(OBJECT_STORE, mode);
-    }
+    const db = await database();
+    const transaction = db.transaction(OBJECT_STORE, mode);
     const done = committed(transaction);
     const result = settle(work(transaction.objectStore(OBJECT_STORE)));
     // A failed request aborts the transaction: `done` rejects with the same error.
