@@ -2,7 +2,9 @@
 // and the worker and process entries become one esbuild module graph (shared code in
 // dist/chunks/), so a task module's `import … from 'backbeat/task'` and the runtime's task main
 // load the same classes, and a task starts without resolving and parsing hundreds of files.
-// tsc's .d.ts files and every foreground file stay as tsc wrote them.
+// tsc's .d.ts files and every foreground file stay as tsc wrote them. The two bundles a browser
+// must not load get their own names (`task.node.js`, `taskMain.node.js`): a browser build imports
+// tsc's unbundled `task.js` and `taskMain.js` through the `browser` conditions instead.
 import { rm, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,8 +14,8 @@ const dist = `${root}dist`;
 
 /** Output path (without `.js`, under dist/) -> source. */
 const entryPoints = {
-  task: 'src/task.ts',
-  'actors/task/taskMain': 'src/actors/task/taskMain.ts',
+  'task.node': 'src/task.ts',
+  'actors/task/taskMain.node': 'src/actors/task/taskMain.ts',
   'adapters/transport/workerEntry': 'src/adapters/transport/workerEntry.ts',
   'adapters/transport/processEntry': 'src/adapters/transport/processEntry.ts',
 };

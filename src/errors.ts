@@ -4,6 +4,14 @@ import type { MediaPlayerErrorKind } from './protocol/player.js';
 const errorBrand = Symbol.for('backbeat.BackbeatError');
 
 /**
+ * Gives a class its name for good: a minifier may rename classes (a browser bundle does), and
+ * an error's `name`, `instanceof` across copies and the revival of a crossed error all read it.
+ */
+function keepName(errorClass: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(errorClass, 'name', { value: name });
+}
+
+/**
  * Every error Backbeat raises on purpose is a {@link BackbeatError} with a stable `code`, so
  * callers can branch on `error.code` even after the error crossed a boundary and was rebuilt.
  * `instanceof` also holds for an error made by another copy of the package in the same realm
@@ -18,6 +26,7 @@ export class BackbeatError extends Error {
     this.code = code;
   }
 }
+keepName(BackbeatError, 'BackbeatError');
 Object.defineProperty(BackbeatError.prototype, errorBrand, { value: true });
 // Inherited by every subclass: `this` is the class right of `instanceof`.
 Object.defineProperty(BackbeatError, Symbol.hasInstance, {
@@ -37,6 +46,7 @@ export class ValueSetError extends BackbeatError {
     super('VALUE_SET_INVALID', message, options);
   }
 }
+keepName(ValueSetError, 'ValueSetError');
 
 /** `source` or `systemMediaTransportControls` was touched from the foreground. */
 export class BackgroundOnlyError extends BackbeatError {
@@ -47,6 +57,7 @@ export class BackgroundOnlyError extends BackbeatError {
     );
   }
 }
+keepName(BackgroundOnlyError, 'BackgroundOnlyError');
 
 /** `TaskUnavailableError.reason` of calls cut short because the media system was disposed. */
 export const SYSTEM_DISPOSED_REASON = 'media system disposed';
@@ -67,6 +78,7 @@ export class TaskUnavailableError extends BackbeatError {
     this.reason = reason;
   }
 }
+keepName(TaskUnavailableError, 'TaskUnavailableError');
 
 /** The media system was disposed: nothing can start or be sent any more. */
 export class SystemDisposedError extends BackbeatError {
@@ -77,6 +89,7 @@ export class SystemDisposedError extends BackbeatError {
     );
   }
 }
+keepName(SystemDisposedError, 'SystemDisposedError');
 
 /**
  * A background task crashed without an error of its own to report: it exited by itself, was
@@ -111,6 +124,7 @@ export class TaskCrashedError extends BackbeatError {
     this.signal = detail.signal;
   }
 }
+keepName(TaskCrashedError, 'TaskCrashedError');
 
 /** The foreground is not running, so a message for it cannot be delivered. */
 export class ForegroundUnavailableError extends BackbeatError {
@@ -121,6 +135,7 @@ export class ForegroundUnavailableError extends BackbeatError {
     );
   }
 }
+keepName(ForegroundUnavailableError, 'ForegroundUnavailableError');
 
 /** A bounded message buffer overflowed: the message was refused, never silently dropped. */
 export class MessageBufferOverflowError extends BackbeatError {
@@ -133,6 +148,7 @@ export class MessageBufferOverflowError extends BackbeatError {
     this.limit = limit;
   }
 }
+keepName(MessageBufferOverflowError, 'MessageBufferOverflowError');
 
 /** A call was made in an order the API does not allow (for example after dispose). */
 export class InvalidOperationError extends BackbeatError {
@@ -140,6 +156,7 @@ export class InvalidOperationError extends BackbeatError {
     super('INVALID_OPERATION', message);
   }
 }
+keepName(InvalidOperationError, 'InvalidOperationError');
 
 /** An envelope that arrived over a boundary failed validation; it was dropped, not delivered. */
 export class ProtocolError extends BackbeatError {
@@ -147,6 +164,7 @@ export class ProtocolError extends BackbeatError {
     super('PROTOCOL', message, options);
   }
 }
+keepName(ProtocolError, 'ProtocolError');
 
 export type { MediaPlayerErrorKind };
 
@@ -158,3 +176,4 @@ export class MediaError extends BackbeatError {
     this.error = error;
   }
 }
+keepName(MediaError, 'MediaError');

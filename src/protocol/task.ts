@@ -92,3 +92,16 @@ export const ControlCommandSchema = z.discriminatedUnion('type', [
 ]);
 /** A command to the task. */
 export type ControlCommand = z.infer<typeof ControlCommandSchema>;
+
+/**
+ * The last message a task in a browser Web Worker sends, below the channel: a worker has no
+ * exit event, so it says itself how it ended before it closes.
+ */
+export const WorkerExitSchema = z.object({
+  backbeatExit: z.discriminatedUnion('reason', [
+    z.object({ reason: z.literal('exited'), code: z.number() }),
+    z.object({ reason: z.literal('crashed'), error: SerializedErrorSchema }),
+  ]),
+});
+/** How a task in a browser Web Worker ended. */
+export type WorkerExit = z.infer<typeof WorkerExitSchema>['backbeatExit'];

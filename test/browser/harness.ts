@@ -6,10 +6,19 @@
  *
  * Screenshots go to `test-output/screenshots/` (not tracked): look at them.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
+import {
+  build,
+  createLogger,
+  createServer,
+  type InlineConfig,
+  preview,
+  type ViteDevServer,
+} from 'vite';
 
 /** Where Debian installs Chromium (`apt-get install chromium`). */
 export const CHROMIUM = process.env.BACKBEAT_CHROMIUM ?? '/usr/bin/chromium';
@@ -67,6 +76,55 @@ export async function servePages(
     url: `http://127.0.0.1:${address.port}/`,
     vite,
     close: () => vite.close(),
+  };
+}
+
+/** A production build of a folder of pages (see {@link buildPages}). */
+export interface BuiltPages {
+  /** The folder the build wrote. */
+  readonly outDir: string;
+  /** Every warning and error Vite logged while building. */
+  readonly warnings: string[];
+}
+
+/**
+ * Builds `dir` with Vite (`vite build`) into a fresh temporary folder, recording what Vite warns
+ * about (a Node module reached from the browser graph is such a warning).
+ */
+export async function buildPages(
+  dir: string | URL,
+  config: InlineConfig = {},
+): Promise<BuiltPages> {
+  const folder = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  const outDir = await mkdtemp(join(tmpdir(), 'backbeat-pages-'));
+  const warnings: string[] = [];
+  const logger = createLogger('warn');
+  logger.warn = (message) => warnings.push(message);
+  logger.warnOnce = (message) => warnings.push(message);
+  logger.error = (message) => warnings.push(message);
+  await build({
+    configFile: false,
+    root: folder,
+    customLogger: logger,
+    ...config,
+    build: { outDir, emptyOutDir: true, ...config.build },
+  });
+  return { outDir, warnings };
+}
+
+/** Serves a folder {@link buildPages} wrote, with `vite preview`, on 127.0.0.1 and a free port. */
+export async function servePreview(outDir: string): Promise<Omit<PageServer, 'vite'>> {
+  const server = await preview({
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('The preview server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: () => server.close(),
   };
 }
 

@@ -61,7 +61,7 @@ describe('the built task entry', () => {
     const code = await readFile(entry, 'utf8');
     expect(code).toMatch(/from"\.\/chunks\/[\w-]+\.js"/);
     expect(code).not.toMatch(/from\s*["']\.\/actors\//);
-    const main = new URL('./actors/task/taskMain.js', entry);
+    const main = new URL('./actors/task/taskMain.node.js', entry);
     const mainCode = await readFile(main, 'utf8');
     expect(mainCode).toMatch(/import\("\.\.\/\.\.\/chunks\/webAudio-[\w-]+\.js"\)/);
     expect(mainCode).not.toMatch(/from\s*["']node-web-audio-api["']/);

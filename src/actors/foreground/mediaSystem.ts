@@ -1,4 +1,5 @@
 import { createActor, type InspectionEvent, type Observer, toObserver } from 'xstate';
+import { PLATFORM_HOST_KINDS } from '#platform/taskHosts';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
@@ -273,9 +274,9 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
         throw new InvalidOperationError(`An app with id '${launch.id}' is already running`);
       }
       const host = launch.host ?? options.defaultHost ?? 'worker';
-      if (!['worker', 'process', 'inline'].includes(host)) {
+      if (!PLATFORM_HOST_KINDS.includes(host)) {
         throw new TypeError(
-          `host must be 'worker', 'process' or 'inline', got \`${String(host)}\``,
+          `host must be ${PLATFORM_HOST_KINDS.map((kind) => `'${kind}'`).join(' or ')} here, got \`${String(host)}\``,
         );
       }
       const url = launch.task instanceof URL ? launch.task.href : launch.task;

@@ -1,4 +1,4 @@
-import { createTaskHost } from '../../adapters/transport/hostFactory.js';
+import { startTaskHost } from '#platform/taskHosts';
 import type { ExitInfo, HostKind, TaskHost } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
@@ -46,11 +46,6 @@ export interface TaskConnectionOptions {
   handlers: TaskConnectionHandlers;
 }
 
-const taskMainUrl = new URL(
-  import.meta.url.endsWith('.ts') ? '../task/taskMain.ts' : '../task/taskMain.js',
-  import.meta.url,
-);
-
 function exitToReason(info: ExitInfo, requested: TerminationReason | 'completed' | null) {
   if (info.reason === 'terminated') return requested ?? 'shutdown';
   if (info.reason === 'memoryLimit') return 'memoryLimit';
@@ -76,13 +71,12 @@ export class TaskConnection {
   constructor(options: TaskConnectionOptions) {
     this.instanceId = options.init.instanceId;
     const { handlers } = options;
-    this.host = createTaskHost({
+    this.host = startTaskHost({
       kind: options.kind,
-      main: taskMainUrl,
       init: options.init,
       ...(options.memoryLimitMb === undefined ? {} : { memoryLimitMb: options.memoryLimitMb }),
       ...(options.locals ? { locals: options.locals } : {}),
-    } as Parameters<typeof createTaskHost>[0]);
+    });
     this.channel = openForegroundChannel<TaskCalls>(this.host, {
       results: callResultSchemas,
       onProtocolError: (error) => handlers.protocolError(error),

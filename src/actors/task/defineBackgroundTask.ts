@@ -69,6 +69,17 @@ function checkResume(resume: unknown): Required<BackgroundTaskResumeOptions> | n
  * ```
  */
 export function defineBackgroundTask(definition: BackgroundTaskDefinition): DefinedBackgroundTask {
+  return checkTaskDefinition(definition, {});
+}
+
+/**
+ * What {@link defineBackgroundTask} does, with `extra` (symbol-keyed fields of the runtime, such
+ * as the task main a browser bundle carries) frozen into the result.
+ */
+export function checkTaskDefinition(
+  definition: BackgroundTaskDefinition,
+  extra: Record<symbol, unknown>,
+): DefinedBackgroundTask {
   if (definition === null || typeof definition !== 'object') {
     throw new TypeError(
       `defineBackgroundTask expects an object with a run(taskInstance) method, got \`${String(definition)}\``,
@@ -83,6 +94,7 @@ export function defineBackgroundTask(definition: BackgroundTaskDefinition): Defi
   return Object.freeze({
     run: definition.run.bind(definition),
     resumeOptions: resumeOptions ? Object.freeze(resumeOptions) : null,
+    ...extra,
     [TASK_BRAND]: true as const,
   });
 }

@@ -1,12 +1,11 @@
+import { createTaskAudio } from '#platform/taskAudio';
 import type { AudioAdapter } from '../../adapters/audio/types.js';
-import { createVirtualAudio } from '../../adapters/audio/virtual.js';
 import type { TaskContext, TransportEndpoint } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import {
   type DraftOf,
   type PlaybackCheckpoint,
   serializeError,
-  type TaskAudio,
   TaskInitSchema,
 } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
@@ -21,18 +20,6 @@ import { createTaskClock } from './taskClock.js';
 import { provideTaskEnvironment, type TaskEnvironment } from './taskEnvironment.js';
 import { createTaskInspection } from './taskInspection.js';
 import { BackgroundTaskInstance } from './taskInstance.js';
-
-async function createAudio(audio: TaskAudio, clock: Clock): Promise<AudioAdapter> {
-  if (audio.kind === 'webAudio') {
-    const { createWebAudio } = await import('../../adapters/audio/webAudio/index.js');
-    return createWebAudio({
-      mode: 'realtime',
-      sink: audio.sink ?? 'auto',
-      ...(audio.sampleRate === undefined ? {} : { sampleRate: audio.sampleRate }),
-    });
-  }
-  return createVirtualAudio({ clock });
-}
 
 /** Things only the inline host can hand over (same thread, not cloned). */
 export interface TaskLocals {
@@ -59,7 +46,7 @@ export default async function taskMain(
   // Everything that awaits happens before the channel opens: the endpoint holds what arrives
   // until then, while an open channel delivers at once to whoever listens.
   const given = typeof locals.audio === 'function' ? locals.audio(clock) : locals.audio;
-  const audio = given ?? (await createAudio(init.audio, clock));
+  const audio = given ?? (await createTaskAudio(init.audio, clock, context));
   const inspection = createTaskInspection({ enabled: init.inspect });
   // What the task's player classes run with, found by those the task's own code builds.
   const environment: TaskEnvironment = { clock, audio, inspect: inspection.inspect };
@@ -164,7 +151,7 @@ export default async function taskMain(
 
   let definition: unknown;
   try {
-    const mod = (await import(init.taskUrl)) as { default?: unknown };
+    const mod = (await import(/* @vite-ignore */ init.taskUrl)) as { default?: unknown };
     definition = mod.default;
     if (!isDefinedBackgroundTask(definition)) {
       throw new TypeError(

@@ -2,7 +2,14 @@ import { createFaultScope, outsideFaultScopes } from '../../faults.js';
 import { createQueuedEndpoint } from './endpoint.js';
 import { createExitNotice, reportLater } from './exit.js';
 import { loadTaskMain, mainHref } from './loading.js';
-import type { ExitInfo, HostOptions, TaskContext, TaskHost, TransportEndpoint } from './types.js';
+import type {
+  ExitInfo,
+  HostOptions,
+  TaskContext,
+  TaskHost,
+  TaskMain,
+  TransportEndpoint,
+} from './types.js';
 
 /** Which end of an endpoint pair. */
 export type PairSide = 'a' | 'b';
@@ -61,6 +68,15 @@ export function createEndpointPair(options: EndpointPairOptions = {}): EndpointP
   };
 }
 
+/** Options of {@link createInlineHost}. */
+export interface InlineHostOptions extends HostOptions {
+  /**
+   * Loads the task main instead of importing `main` (a browser loads the task module and runs
+   * the task main of the runtime copy that module was bundled with).
+   */
+  loadMain?: () => Promise<TaskMain>;
+}
+
 const toError = (value: unknown): Error =>
   value instanceof Error ? value : new Error(`Non-error value thrown: \`${String(value)}\``);
 
@@ -77,7 +93,7 @@ const toError = (value: unknown): Error =>
  * `terminated` on {@link TaskHost.terminate}; however it ends, the cleanup function returned by
  * main runs then, and later faults of its leftovers are dropped.
  */
-export function createInlineHost(options: HostOptions): TaskHost {
+export function createInlineHost(options: InlineHostOptions): TaskHost {
   const main = mainHref(options.main);
   const init = structuredClone(options.init);
   const exit = createExitNotice();
@@ -150,7 +166,7 @@ export function createInlineHost(options: HostOptions): TaskHost {
   };
 
   scope.run(() =>
-    loadTaskMain(main)
+    (options.loadMain ? options.loadMain() : loadTaskMain(main))
       .then((taskMain) => (exit.info ? undefined : taskMain(taskEndpoint, init, context)))
       .then((result) => {
         if (typeof result !== 'function') return;

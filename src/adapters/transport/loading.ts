@@ -12,7 +12,7 @@ const toHref = (url: URL | string): string => (typeof url === 'string' ? url : u
  */
 export async function loadTaskMain(url: URL | string): Promise<TaskMain> {
   const href = toHref(url);
-  const mod = (await import(href)) as { default?: unknown };
+  const mod = (await import(/* @vite-ignore */ href)) as { default?: unknown };
   if (typeof mod.default !== 'function') {
     throw new TypeError(
       `Task main module \`${href}\` must default-export a function main(endpoint, init, context), got \`${typeof mod.default}\``,

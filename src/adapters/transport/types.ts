@@ -94,6 +94,8 @@ export interface TaskContext {
   readonly kind: HostKind;
   /** Inline host: the `locals` given to the host, uncopied; otherwise `undefined`. */
   readonly locals?: Record<string, unknown>;
+  /** Browser worker host: the port of the page's audio engine, when the task plays sound. */
+  readonly audioPort?: MessagePort;
   /**
    * Ends this task instance (exit reason `exited`) once messages already posted are on their
    * way. Use it instead of `process.exit`, which would end the whole app on the inline host.

@@ -1,0 +1,2 @@
+// A module that is not a task: its default export is not from defineBackgroundTask.
+export default { run() {} };
