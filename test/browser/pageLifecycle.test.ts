@@ -1,5 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backbeat } from '../../dist/vite.js';
 import { openPage, type PageLog, type PageServer, saveScreenshot, servePages } from './harness.js';
 import { type LifecycleChromium, launchLifecycleChromium } from './lifecycleBrowser.js';
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
     servePages(new URL('./pages/lifecycle/', import.meta.url), {
       // No WebSocket: a frozen or cached page loses it, and Vite's client then reloads the page.
       server: { ws: false },
+      plugins: [backbeat()],
     }),
   ]);
 });
@@ -240,5 +242,95 @@ describe('following the page lifecycle', () => {
     expect(outcomes.badTarget.message).toMatch(
       /\{ target \} as a window with a document, got `42`/,
     );
+  });
+});
+
+// app.html: a real app of the built package (test/browser/pages/lifecycle/app.js).
+interface LifecycleApp {
+  states: string[];
+  messages: Array<{ type: string; reason?: string }>;
+  foreground(): string;
+  start(): void;
+  play(): Promise<void>;
+  playing(): string;
+}
+const appOf = (page: Page) =>
+  page.waitForFunction(() => 'lifecycleApp' in window, null, { timeout: 10_000 });
+const states = (page: Page) =>
+  page.evaluate(() => (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.states);
+async function untilState(page: Page, state: string): Promise<string[]> {
+  await page
+    .waitForFunction(
+      (s) => (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.states.includes(s),
+      state,
+      { timeout: 10_000 },
+    )
+    .catch(async () => {
+      throw new Error(`the task never reached ${state}; its states: ${await states(page)}`);
+    });
+  return states(page);
+}
+
+describe.each(['inline', 'worker'])('a real app on the %s host, on mobile', (host) => {
+  it('a task that never played is cancelled with conditionLoss when its tab is hidden', async () => {
+    const page = await tab(`app.html?host=${host}`);
+    await appOf(page);
+    await page.evaluate(() =>
+      (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.start(),
+    );
+    await untilState(page, 'alive');
+    await tab('other.html');
+    expect(await untilState(page, 'completed')).toEqual([
+      'starting',
+      'running',
+      'alive',
+      'canceling:conditionLoss',
+      'completed',
+    ]);
+    const app = await page.evaluate(() => {
+      const { lifecycleApp } = window as unknown as { lifecycleApp: LifecycleApp };
+      return { foreground: lifecycleApp.foreground(), messages: lifecycleApp.messages };
+    });
+    // The task's last message waits for the foreground: it is held while the page is hidden.
+    expect(app).toEqual({ foreground: 'suspended', messages: [] });
+    await page.bringToFront();
+    await page.waitForFunction(
+      () => (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.messages.length > 0,
+    );
+    expect(
+      await page.evaluate(() => {
+        const { lifecycleApp } = window as unknown as { lifecycleApp: LifecycleApp };
+        return { foreground: lifecycleApp.foreground(), messages: lifecycleApp.messages };
+      }),
+    ).toEqual({ foreground: 'visible', messages: [{ type: 'canceled', reason: 'conditionLoss' }] });
+    await saveScreenshot(page, `page-lifecycle-app-${host}`);
+  });
+
+  it('a task that plays keeps playing when its tab is hidden', async () => {
+    const page = await tab(`app.html?host=${host}`);
+    await appOf(page);
+    await page.evaluate(() =>
+      (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.play(),
+    );
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.playing() === 'playing',
+    );
+    await tab('other.html');
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.foreground() ===
+        'suspended',
+    );
+    // One call's round trip to the task after the foreground was suspended: still playing.
+    await page.evaluate(() =>
+      (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.play(),
+    );
+    expect(await states(page)).toEqual(['starting', 'running', 'alive']);
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.playing(),
+      ),
+    ).toBe('playing');
   });
 });
