@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backbeat } from '../../dist/vite.js';
 import {
   launchChromium,
   openPage,
@@ -42,7 +43,7 @@ let logs: PageLog[];
 beforeAll(async () => {
   [browser, server] = await Promise.all([
     launchChromium(),
-    servePages(new URL('./pages/tabs/', import.meta.url)),
+    servePages(new URL('./pages/tabs/', import.meta.url), { plugins: [backbeat()] }),
   ]);
 });
 afterAll(async () => {
@@ -215,5 +216,82 @@ describe('bad input', () => {
     );
     expect(outcomes.badName.message).toMatch(/\{ name \} as a non-empty string, got ``/);
     expect(outcomes.noLocks.message).toMatch(/needs Web Locks \(navigator.locks\), got `\{\}`/);
+  });
+});
+
+// app.html: a real app of the built package (test/browser/pages/tabs/app.js).
+interface TabsApp {
+  states: string[];
+  messages: Array<{ type: string; reason?: string }>;
+  start(): void;
+  backgroundTasks(): Task[];
+}
+declare const globalThis: { tabsApp: TabsApp };
+
+async function appTab(query: string): Promise<Page> {
+  const { page, log } = await openPage(context, `${server.url}app.html${query}`);
+  logs.push(log);
+  await page.waitForFunction(() => 'tabsApp' in globalThis, null, { timeout: 10_000 });
+  return page;
+}
+const appTasks = (page: Page) => page.evaluate(() => globalThis.tabsApp.backgroundTasks());
+/** Waits until the app's last task state is `state`. */
+async function untilLastState(page: Page, state: string): Promise<void> {
+  await page
+    .waitForFunction((s) => globalThis.tabsApp.states.at(-1) === s, state, { timeout: 10_000 })
+    .catch(async () => {
+      const seen = await page.evaluate(() => globalThis.tabsApp.states);
+      throw new Error(`the task never reached ${state}; its states: ${seen.join(', ')}`);
+    });
+}
+/** Waits until the app's system lists `expected` (as JSON) in backgroundTasks(). */
+async function untilAppTasks(page: Page, expected: Task[]): Promise<void> {
+  const want = JSON.stringify(expected);
+  await page
+    .waitForFunction((w) => JSON.stringify(globalThis.tabsApp.backgroundTasks()) === w, want, {
+      timeout: 10_000,
+    })
+    .catch(async () => {
+      throw new Error(
+        `backgroundTasks() never became ${want}; it is ${JSON.stringify(await appTasks(page))}`,
+      );
+    });
+}
+
+describe.each(['worker', 'inline'])('real apps in two tabs, on mobile (%s host)', (host) => {
+  it("the second tab's task start cancels the first's with systemPolicy, and each lists the other's task", async () => {
+    const first = await appTab(`?app=music&host=${host}`);
+    const second = await appTab(`?app=podcasts&host=${host}`);
+    await first.evaluate(() => globalThis.tabsApp.start());
+    await untilLastState(first, 'alive');
+    await untilAppTasks(second, [
+      { appId: 'music', instanceId: 'music#1.1', state: 'alive', tab: 'other' },
+    ]);
+
+    await second.evaluate(() => globalThis.tabsApp.start());
+    await untilLastState(first, 'completed');
+    expect(await first.evaluate(() => globalThis.tabsApp.states)).toEqual([
+      'starting',
+      'running',
+      'alive',
+      'canceling:systemPolicy',
+      'completed',
+    ]);
+    expect(await first.evaluate(() => globalThis.tabsApp.messages)).toEqual([
+      { type: 'canceled', reason: 'systemPolicy' },
+    ]);
+    await untilAppTasks(first, [
+      { appId: 'podcasts', instanceId: 'podcasts#1.1', state: 'alive', tab: 'other' },
+    ]);
+    expect(await appTasks(second)).toEqual([
+      { appId: 'podcasts', instanceId: 'podcasts#1.1', state: 'alive' },
+    ]);
+    expect(await second.evaluate(() => globalThis.tabsApp.states)).toEqual([
+      'starting',
+      'running',
+      'alive',
+    ]);
+    await saveScreenshot(first, `tabs-app-first-${host}`);
+    await saveScreenshot(second, `tabs-app-second-${host}`);
   });
 });
