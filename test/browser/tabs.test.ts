@@ -33,7 +33,7 @@ interface Tabs {
   held(): Promise<string[]>;
   badInputs(): Record<'noSystem' | 'badName' | 'noLocks', Outcome>;
 }
-declare const window: { tabs: Tabs };
+declare const window: { tabs: Tabs; tabsApp: TabsApp };
 
 let browser: Browser;
 let server: PageServer;
@@ -226,21 +226,20 @@ interface TabsApp {
   start(): void;
   backgroundTasks(): Task[];
 }
-declare const globalThis: { tabsApp: TabsApp };
 
 async function appTab(query: string): Promise<Page> {
   const { page, log } = await openPage(context, `${server.url}app.html${query}`);
   logs.push(log);
-  await page.waitForFunction(() => 'tabsApp' in globalThis, null, { timeout: 10_000 });
+  await page.waitForFunction(() => 'tabsApp' in window, null, { timeout: 10_000 });
   return page;
 }
-const appTasks = (page: Page) => page.evaluate(() => globalThis.tabsApp.backgroundTasks());
+const appTasks = (page: Page) => page.evaluate(() => window.tabsApp.backgroundTasks());
 /** Waits until the app's last task state is `state`. */
 async function untilLastState(page: Page, state: string): Promise<void> {
   await page
-    .waitForFunction((s) => globalThis.tabsApp.states.at(-1) === s, state, { timeout: 10_000 })
+    .waitForFunction((s) => window.tabsApp.states.at(-1) === s, state, { timeout: 10_000 })
     .catch(async () => {
-      const seen = await page.evaluate(() => globalThis.tabsApp.states);
+      const seen = await page.evaluate(() => window.tabsApp.states);
       throw new Error(`the task never reached ${state}; its states: ${seen.join(', ')}`);
     });
 }
@@ -248,7 +247,7 @@ async function untilLastState(page: Page, state: string): Promise<void> {
 async function untilAppTasks(page: Page, expected: Task[]): Promise<void> {
   const want = JSON.stringify(expected);
   await page
-    .waitForFunction((w) => JSON.stringify(globalThis.tabsApp.backgroundTasks()) === w, want, {
+    .waitForFunction((w) => JSON.stringify(window.tabsApp.backgroundTasks()) === w, want, {
       timeout: 10_000,
     })
     .catch(async () => {
@@ -262,22 +261,22 @@ describe.each(['worker', 'inline'])('real apps in two tabs, on mobile (%s host)'
   it("the second tab's task start cancels the first's with systemPolicy, and each lists the other's task", async () => {
     const first = await appTab(`?app=music&host=${host}`);
     const second = await appTab(`?app=podcasts&host=${host}`);
-    await first.evaluate(() => globalThis.tabsApp.start());
+    await first.evaluate(() => window.tabsApp.start());
     await untilLastState(first, 'alive');
     await untilAppTasks(second, [
       { appId: 'music', instanceId: 'music#1.1', state: 'alive', tab: 'other' },
     ]);
 
-    await second.evaluate(() => globalThis.tabsApp.start());
+    await second.evaluate(() => window.tabsApp.start());
     await untilLastState(first, 'completed');
-    expect(await first.evaluate(() => globalThis.tabsApp.states)).toEqual([
+    expect(await first.evaluate(() => window.tabsApp.states)).toEqual([
       'starting',
       'running',
       'alive',
       'canceling:systemPolicy',
       'completed',
     ]);
-    expect(await first.evaluate(() => globalThis.tabsApp.messages)).toEqual([
+    expect(await first.evaluate(() => window.tabsApp.messages)).toEqual([
       { type: 'canceled', reason: 'systemPolicy' },
     ]);
     await untilAppTasks(first, [
@@ -286,7 +285,7 @@ describe.each(['worker', 'inline'])('real apps in two tabs, on mobile (%s host)'
     expect(await appTasks(second)).toEqual([
       { appId: 'podcasts', instanceId: 'podcasts#1.1', state: 'alive' },
     ]);
-    expect(await second.evaluate(() => globalThis.tabsApp.states)).toEqual([
+    expect(await second.evaluate(() => window.tabsApp.states)).toEqual([
       'starting',
       'running',
       'alive',
