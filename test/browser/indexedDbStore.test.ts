@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  buildPages,
   launchChromium,
   openPage,
   type PageLog,
@@ -223,5 +224,12 @@ describe('the IndexedDB store', () => {
       /IndexedDB database `foreign-v3` could not be opened as a playback state store \(VersionError/,
     );
     expect(result.versions).toEqual({ 'foreign-v1': 1, 'foreign-v3': 3 });
+  });
+});
+
+describe('the entry in a production build', () => {
+  it('reaches nothing Node-only: Vite warns about nothing', async () => {
+    const built = await buildPages(new URL('./pages/stores/', import.meta.url));
+    expect(built.warnings).toEqual([]);
   });
 });
