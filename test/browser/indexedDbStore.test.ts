@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backbeat } from '../../dist/vite.js';
 import {
   buildPages,
   launchChromium,
@@ -21,7 +22,13 @@ interface Stores {
   writeRaw(name: string, key: string, value: unknown): Promise<void>;
   makeForeignDatabase(name: string, version: number): Promise<void>;
 }
-declare const window: { stores: Stores };
+interface StoreApp {
+  messages: Array<Record<string, unknown> & { type: string }>;
+  start(): void;
+  tell(data: Record<string, unknown>): void;
+  saved(): Promise<{ position: number; currentItemIndex: number; reason: string } | null>;
+}
+declare const window: { stores: Stores; storeApp: StoreApp };
 
 let browser: Browser;
 let server: PageServer;
@@ -34,7 +41,7 @@ const ready = () => page.waitForFunction(() => 'stores' in window, null, { timeo
 beforeAll(async () => {
   [browser, server] = await Promise.all([
     launchChromium(),
-    servePages(new URL('./pages/stores/', import.meta.url)),
+    servePages(new URL('./pages/stores/', import.meta.url), { plugins: [backbeat()] }),
   ]);
 });
 afterAll(async () => {
@@ -231,5 +238,56 @@ describe('the entry in a production build', () => {
   it('reaches nothing Node-only: Vite warns about nothing', async () => {
     const built = await buildPages(new URL('./pages/stores/', import.meta.url));
     expect(built.warnings).toEqual([]);
+  });
+});
+
+describe.each(['worker', 'inline'])('a real app on the %s host', (host) => {
+  /** Waits for the app's first message of `type` (and `where`, if given); returns it. */
+  const message = async (p: Page, type: string, where: Record<string, unknown> = {}) => {
+    const found = await p.waitForFunction(
+      ([t, w]) =>
+        window.storeApp.messages.find(
+          (m) => m.type === t && Object.entries(w).every(([k, v]) => m[k] === v),
+        ),
+      [type, where] as const,
+      { timeout: 10_000 },
+    );
+    return found.jsonValue();
+  };
+
+  it('carries playback across a page reload: the checkpoint in IndexedDB restores the next instance', async () => {
+    await page.goto(`${server.url}app.html?host=${host}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => 'storeApp' in window, null, { timeout: 10_000 });
+    await page.evaluate(() => window.storeApp.start());
+    expect(await message(page, 'ready')).toEqual({ type: 'ready', restored: false });
+    await page.evaluate(() => window.storeApp.tell({ type: 'next' }));
+    await message(page, 'opened', { index: 1 });
+    await page.evaluate(() => {
+      window.storeApp.tell({ type: 'seek', ms: 12_345 });
+      window.storeApp.tell({ type: 'checkpoint' });
+    });
+    const saved = await page.waitForFunction(
+      async () => {
+        const checkpoint = await window.storeApp.saved();
+        return checkpoint?.position === 12_345 && checkpoint;
+      },
+      null,
+      { timeout: 10_000 },
+    );
+    expect(await saved.jsonValue()).toMatchObject({ currentItemIndex: 1, reason: 'requested' });
+
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForFunction(() => 'storeApp' in window, null, { timeout: 10_000 });
+    await page.evaluate(() => window.storeApp.start());
+    expect(await message(page, 'ready')).toEqual({ type: 'ready', restored: true });
+    expect(await message(page, 'opened')).toMatchObject({ index: 1, title: 'two' });
+    await page.evaluate(() => window.storeApp.tell({ type: 'state' }));
+    expect(await message(page, 'state')).toEqual({
+      type: 'state',
+      index: 1,
+      position: 12_345,
+      title: 'two',
+    });
+    await saveScreenshot(page, `indexeddb-store-resumed-${host}`);
   });
 });
