@@ -86,6 +86,15 @@ describe.each(modes)('served by Vite (%s)', (served) => {
       expect(result.afterDispose.at(-1)).toMatch(/^(completed|terminated)/);
     });
 
+    it('delivers a press of the system media controls to the task', async () => {
+      const { result } = await run('controls', host);
+      expect(result).toEqual({
+        first: 'virtual:one?duration=60000',
+        delivered: true,
+        second: 'virtual:two?duration=60000',
+      });
+    });
+
     it('completes a task whose run returns without a deferral', async () => {
       const { result } = await run('noDeferral', host);
       expect(result.messages).toEqual([{ type: 'ran' }]);
@@ -128,6 +137,12 @@ describe.each(modes)('served by Vite (%s)', (served) => {
   });
 
   describe('a page, host worker', () => {
+    it('terminates a task whose event loop stops answering, and its pending call rejects', async () => {
+      const { result } = await run('busy', 'worker');
+      expect(result.call).toBe('TaskUnavailableError');
+      expect(result.states).toEqual(['starting', 'running', 'alive', 'terminated:unresponsive']);
+    });
+
     it('ends a task with an unhandled rejection as crashed', async () => {
       const { result } = await run('rejection', 'worker');
       expect(result.states).toEqual(['starting', 'running', 'alive', 'terminated:crashed']);

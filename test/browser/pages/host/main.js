@@ -198,6 +198,42 @@ const scenarios = {
     return result;
   },
 
+  // 3: a press on the system media controls (here the virtual ones) reaches the task.
+  async controls(host) {
+    const { system, bmp } = launch(host, 'player');
+    const player = bmp.current;
+    await player.setVolume(0.5);
+    await until(() => player.snapshot.currentItem, 'the first item');
+    const first = player.snapshot.currentItem.uri;
+    const delivered = await system.controls.press('next');
+    await until(() => player.snapshot.currentItem?.index === 1, 'the next item');
+    const result = { first, delivered, second: player.snapshot.currentItem.uri };
+    await system.dispose();
+    return result;
+  },
+
+  // 7: a task whose event loop stops answering is terminated (the heartbeat, on virtual time).
+  async busy(host) {
+    const watchdogClock = new VirtualClock();
+    const { system, bmp, states } = launch(host, 'player', {
+      system: { watchdogClock, heartbeat: { intervalMs: 1_000, timeoutMs: 3_000 } },
+    });
+    const player = bmp.current;
+    await player.setVolume(0.5);
+    bmp.sendMessageToBackground({ type: 'spin' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const pending = player.play().then(
+      () => 'resolved',
+      (error) => error.name,
+    );
+    for (let i = 0; i < 4; i += 1) watchdogClock.advance(1_000);
+    const result = { call: await pending };
+    await until(() => states.some((s) => s.startsWith('terminated')), 'terminated');
+    result.states = [...states];
+    await system.dispose();
+    return result;
+  },
+
   // There is no process host in a browser.
   async processHost() {
     const system = createMediaSystem();

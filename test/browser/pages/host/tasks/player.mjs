@@ -17,6 +17,11 @@ export default defineBackgroundTask({
         new MediaPlaybackItem(MediaSource.createFromUri(`virtual:${name}?duration=60000`)),
       );
     }
+    const smtc = player.systemMediaTransportControls;
+    smtc.isNextEnabled = true;
+    smtc.on('buttonPressed', ({ button }) => {
+      if (button === 'next') list.moveNext();
+    });
     player.autoPlay = false;
     player.source = list;
     // Sent before the foreground listens: held and delivered in order.
@@ -38,6 +43,7 @@ export default defineBackgroundTask({
         }
       }
       if (data.type === 'complete') deferral.complete();
+      if (data.type === 'spin') for (;;);
     });
     taskInstance.on('canceled', (reason) => {
       bmp.sendMessageToForeground({ type: 'canceled', reason });

@@ -1,0 +1,83 @@
+// The page of the browser player: the foreground. It launches the task, shows what the task's
+// player reports (its synchronous replica) and sends requests; the playback itself lives in the
+// task's Web Worker.
+import { createMediaSystem } from 'backbeat';
+import { tracks } from './tracks.js';
+
+const $ = (selector) => document.querySelector(selector);
+const format = (ms) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
+const system = createMediaSystem({ deviceFamily: 'desktop' });
+const app = system.launchApp({ id: 'browser-player', task: new URL('./task.js', import.meta.url) });
+const bmp = app.backgroundMediaPlayer;
+
+const lifecycle = $('#lifecycle');
+const note = (text) => {
+  const item = document.createElement('li');
+  item.textContent = `${new Date().toLocaleTimeString()} ${text}`;
+  lifecycle.prepend(item);
+};
+// The proxy of the running task instance; after the task ended, the next request starts a new one.
+let current = null;
+const player = () => {
+  current ??= bmp.current;
+  return current;
+};
+bmp.on('taskStateChanged', ({ state, reason }) => {
+  $('[data-testid="task-state"]').textContent = state;
+  note(reason ? `${state} (${reason})` : state);
+  if (state === 'completed' || state === 'terminated') current = null;
+});
+bmp.on('error', (error) => note(`error: ${error.name}: ${error.message}`));
+
+const report = (promise) => promise.catch((error) => note(`${error.name}: ${error.message}`));
+const playlist = $('#playlist');
+tracks.forEach((track, index) => {
+  const item = document.createElement('li');
+  item.textContent = `${track.title} — ${track.artist}`;
+  item.addEventListener('click', () => {
+    bmp.sendMessageToBackground({ type: 'play', index });
+    void report(player().play());
+  });
+  playlist.append(item);
+});
+
+// Reading `current` starts the task; the proxy's calls never hang (they reject if it dies).
+$('#play').addEventListener('click', () => report(player().play()));
+$('#pause').addEventListener('click', () => report(player().pause()));
+$('#next').addEventListener('click', () => bmp.sendMessageToBackground({ type: 'next' }));
+$('#previous').addEventListener('click', () => bmp.sendMessageToBackground({ type: 'previous' }));
+$('#volume').addEventListener('input', (e) => report(player().setVolume(e.target.value / 100)));
+$('#seek').addEventListener('change', (e) => {
+  const { naturalDuration } = player().snapshot;
+  report(player().seek((e.target.value / 1000) * naturalDuration));
+});
+
+let seeking = false;
+$('#seek').addEventListener('pointerdown', () => {
+  seeking = true;
+});
+$('#seek').addEventListener('pointerup', () => {
+  seeking = false;
+});
+
+// The replica is synchronous: draw it on every frame. The first read starts the task.
+const draw = () => {
+  const { currentItem, naturalDuration, currentState, position } = player().snapshot;
+  $('[data-testid="title"]').textContent = currentItem?.title ?? '—';
+  $('[data-testid="artist"]').textContent = currentItem?.artist ?? '';
+  $('[data-testid="position"]').textContent = format(position);
+  $('[data-testid="duration"]').textContent = format(naturalDuration);
+  if (!seeking && naturalDuration > 0) $('#seek').value = (position / naturalDuration) * 1000;
+  $('#play').disabled = currentState === 'playing';
+  $('#pause').disabled = currentState !== 'playing';
+  playlist.querySelectorAll('li').forEach((li, i) => {
+    li.setAttribute('aria-current', String(currentItem?.index === i));
+  });
+  requestAnimationFrame(draw);
+};
+requestAnimationFrame(draw);
+window.backbeatPlayer = { system, app };

@@ -1,0 +1,66 @@
+// examples/browser-player as a person uses it: real buttons, found by their accessible names,
+// in a real Chromium; on the dev server (`npm run browser`) and on its production build.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildPages,
+  launchChromium,
+  openPage,
+  saveScreenshot,
+  servePages,
+  servePreview,
+} from './harness.js';
+
+const example = new URL('../../examples/browser-player/', import.meta.url);
+const config = { configFile: new URL('vite.config.js', example).pathname };
+let browser: Browser;
+const servers: Record<string, { url: string; close(): Promise<void> }> = {};
+
+beforeAll(async () => {
+  let built: Awaited<ReturnType<typeof buildPages>>;
+  [browser, servers.dev, built] = await Promise.all([
+    launchChromium(),
+    servePages(example, config),
+    buildPages(example, config),
+  ]);
+  expect(built.warnings).toEqual([]);
+  servers.build = await servePreview(built.outDir);
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(Object.values(servers).map((server) => server.close()));
+});
+
+const text = (page: Page, id: string) => page.getByTestId(id).textContent();
+
+describe.each(['dev', 'build'])('the browser player (%s)', (mode) => {
+  it('plays, pauses and moves through the playlist from its buttons, showing the title and the task state', async () => {
+    const { page, log } = await openPage(browser, servers[mode]!.url);
+    await page.getByTestId('task-state').filter({ hasText: 'alive' }).waitFor();
+    await page.getByTestId('title').filter({ hasText: 'Dawn Chorus' }).waitFor();
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Pause' }).and(page.locator(':enabled')).waitFor();
+    const before = await text(page, 'position');
+    await page
+      .getByTestId('position')
+      .filter({ hasNotText: before ?? '' })
+      .waitFor();
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByTestId('title').filter({ hasText: 'Midday Drift' }).waitFor();
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByTestId('title').filter({ hasText: 'Dawn Chorus' }).waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Play' }).and(page.locator(':enabled')).waitFor();
+    const state = await page.evaluate(
+      () => (window as any).backbeatPlayer.app.backgroundMediaPlayer.current.snapshot.currentState,
+    );
+    expect(state).toBe('paused');
+
+    await page.getByRole('slider', { name: 'Seek' }).fill('500');
+    await page.getByTestId('position').filter({ hasText: '0:10' }).waitFor();
+    await saveScreenshot(page, `browser-player-${mode}`);
+    expect(await text(page, 'task-state')).toBe('alive');
+    expect(log.errors).toEqual([]);
+  });
+});
