@@ -1,3 +1,4 @@
+import { waitFor } from 'backbeat/testing';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backbeat } from '../../dist/vite.js';
@@ -30,6 +31,7 @@ declare const document: { visibilityState: DocumentVisibilityState };
 let chromium: LifecycleChromium;
 let server: PageServer;
 const opened: Page[] = [];
+const beacons = new Map<string, unknown>();
 const logs: PageLog[] = [];
 
 beforeAll(async () => {
@@ -38,7 +40,27 @@ beforeAll(async () => {
     servePages(new URL('./pages/lifecycle/', import.meta.url), {
       // No WebSocket: a frozen or cached page loses it, and Vite's client then reloads the page.
       server: { ws: false },
-      plugins: [backbeat()],
+      plugins: [
+        backbeat(),
+        {
+          // What pages send with navigator.sendBeacon to /beacon/<id>, by id.
+          name: 'beacons',
+          configureServer(vite) {
+            vite.middlewares.use('/beacon/', (request, response) => {
+              let body = '';
+              request.setEncoding('utf8');
+              request.on('data', (chunk: string) => {
+                body += chunk;
+              });
+              request.on('end', () => {
+                beacons.set(request.url?.slice(1) ?? '', JSON.parse(body));
+                response.statusCode = 204;
+                response.end();
+              });
+            });
+          },
+        },
+      ],
     }),
   ]);
 });
@@ -139,23 +161,11 @@ describe('following the page lifecycle', () => {
     const page = await tab('?id=closed');
     await ready(page);
     await page.close({ runBeforeUnload: true });
-    const reader = await tab('other.html');
-    const left = await reader.waitForFunction(
-      () => {
-        const events = JSON.parse(localStorage.getItem('events:closed') ?? '[]');
-        return (
-          events.length === 2 && {
-            events,
-            calls: JSON.parse(localStorage.getItem('calls:closed') ?? '[]'),
-          }
-        );
-      },
-      null,
-      { timeout: 10_000 },
-    );
-    const value = (await left.jsonValue()) as { events: string[]; calls: Call[] };
-    expect(value.events).toEqual(['pageshow:not persisted', 'pagehide:not persisted']);
-    expect(value.calls.map((c) => c.call)).toEqual(['terminate']);
+    const left = (await waitFor(() => beacons.get('closed'), {
+      what: 'the closed page to send its beacon',
+    })) as { events: string[]; calls: Call[] };
+    expect(left.events).toEqual(['pageshow:not persisted', 'pagehide:not persisted']);
+    expect(left.calls).toEqual([{ call: 'terminate', visibility: 'visible' }]);
   });
 
   it('leaving a page for the back/forward cache suspends the app, and coming back resumes it', async () => {

@@ -1,7 +1,7 @@
 // The page lifecycle binding (an internal, so this page imports src/) driving a small app that
 // records each call with the page's visibility then. Calls and page transition events are also
-// kept in sessionStorage (which outlives a reload) and in localStorage under the page's `id`
-// (which another tab can read after this one closed).
+// kept in sessionStorage (which outlives a reload), and a page with an `id` sends them to the
+// server as a beacon when it is hidden for the last time (which outlives a closed tab).
 import { followPageLifecycle } from '../../../../src/actors/foreground/pageLifecycle.ts';
 
 const calls = [];
@@ -19,7 +19,6 @@ const before = { calls: kept('calls'), events: kept('events') };
 sessionStorage.clear();
 const keep = (name, value) => {
   sessionStorage.setItem(name, JSON.stringify(value));
-  localStorage.setItem(`${name}:${params.get('id') ?? 'page'}`, JSON.stringify(value));
 };
 const record = (call) => {
   calls.push({ call, visibility: document.visibilityState });
@@ -84,4 +83,10 @@ window.lifecycle = {
   }),
 };
 if (!params.has('manual')) start();
+// After the follower's listener, so the beacon carries what it did.
+if (params.has('id')) {
+  window.addEventListener('pagehide', () => {
+    navigator.sendBeacon(`/beacon/${params.get('id')}`, JSON.stringify({ calls, events }));
+  });
+}
 show();
