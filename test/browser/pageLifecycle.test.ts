@@ -21,7 +21,7 @@ interface Lifecycle {
   events: string[];
   start(): void;
   stop(): void;
-  /** What the page before this one in the tab (same session) recorded. */
+  /** What the page before this one in the same tab recorded. */
   before: { calls: Call[]; events: string[] };
   badInputs(): Record<'noApp' | 'noTerminate' | 'badTarget', Outcome>;
 }
