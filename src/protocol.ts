@@ -7,11 +7,13 @@
  * - `player`: the player's snapshot, its events and the command table of its calls;
  * - `task`: what a task is started with, its lifecycle notices, the commands it obeys;
  * - `controls`: the system media transport controls' state and requests;
+ * - `audio`: the audio bridge between a task's audio client and a page's engine;
  * - `checkpoint`: the playback state a task leaves behind ("Resume");
  * - `wireError`, `inspection`: errors and inspection events in wire form.
  *
  * @packageDocumentation
  */
+export * from './protocol/audio.js';
 export * from './protocol/checkpoint.js';
 export * from './protocol/controls.js';
 export * from './protocol/envelopes.js';

@@ -2,6 +2,8 @@
 // player reports (its synchronous replica) and sends requests; the playback itself lives in the
 // task's Web Worker.
 import { createMediaSystem } from 'backbeat';
+import { createWebAudio } from 'backbeat/audio/webAudio';
+import { createMediaSessionControls } from 'backbeat/controls/mediaSession';
 import { tracks } from './tracks.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -10,7 +12,22 @@ const format = (ms) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
-const system = createMediaSystem({ deviceFamily: 'desktop' });
+// The page's sound engine (one AudioContext): the task in the worker plays through it. The
+// Media Session adapter shows the task's controls to the browser and the OS; its silent element
+// gives a Web Audio page the media focus Chrome wants before it shows them.
+const engine = createWebAudio();
+const system = createMediaSystem({
+  deviceFamily: 'desktop',
+  audio: { kind: 'webAudio' },
+  audioEngine: engine,
+  controlsAdapters: [createMediaSessionControls({ silentAudio: true })],
+});
+// A browser may hold sound back until the first click or key press: say so, never hang.
+const showSound = ({ state }) => {
+  $('#sound').hidden = state !== 'suspended';
+};
+engine.on('stateChanged', showSound);
+showSound(engine);
 const app = system.launchApp({ id: 'browser-player', task: new URL('./task.js', import.meta.url) });
 const bmp = app.backgroundMediaPlayer;
 
@@ -80,4 +97,4 @@ const draw = () => {
   requestAnimationFrame(draw);
 };
 requestAnimationFrame(draw);
-window.backbeatPlayer = { system, app };
+window.backbeatPlayer = { system, app, engine };

@@ -8,10 +8,13 @@ import {
 } from 'backbeat/task';
 import { tracks } from './tracks.js';
 
+// The synthesized files are served beside the page (public/tracks/); the page's engine fetches them.
+const trackUrl = (track) => new URL(`/tracks/${track.file}`, globalThis.location.href).href;
+
 function createList() {
   const list = new MediaPlaybackList();
   for (const track of tracks) {
-    const source = MediaSource.createFromUri(track.uri);
+    const source = MediaSource.createFromUri(trackUrl(track));
     source.customProperties.set('title', track.title);
     source.customProperties.set('artist', track.artist);
     list.items.push(new MediaPlaybackItem(source));

@@ -33,6 +33,8 @@ const TaskAudioSchema = z.discriminatedUnion('kind', [
     sink: z.optional(z.enum(['auto', 'device', 'none'])),
     sampleRate: z.optional(z.number()),
   }),
+  /** A browser page's `<audio>` element per track (long files, live streams; no gapless joins). */
+  z.object({ kind: z.literal('htmlMedia') }),
 ]);
 /** How a task makes sound. */
 export type TaskAudio = z.infer<typeof TaskAudioSchema>;

@@ -1,5 +1,5 @@
 import type { InspectionEvent } from 'xstate';
-import type { AudioAdapter } from '../../adapters/audio/types.js';
+import type { AudioAdapter, AudioEngine } from '../../adapters/audio/types.js';
 import type { ControlsTarget } from '../../adapters/controls/types.js';
 import type { PlaybackStateStore } from '../../adapters/store/types.js';
 import type { ExitInfo, HostKind } from '../../adapters/transport/types.js';
@@ -46,6 +46,8 @@ export interface AppHost {
   audio: TaskAudio;
   /** Inline host only: an audio adapter shared with the foreground (tests). */
   inlineAudio?: (clock: Clock) => AudioAdapter;
+  /** Browser: the page's engine tasks play through (default: one per page and kind). */
+  audioEngine?: AudioEngine;
   /** Receives inspection events of the task's actors (relayed from the task). */
   inspect?: (event: InspectionEvent) => void;
   /** Where the apps' playback checkpoints are kept unless an app names its own store. */
@@ -413,6 +415,7 @@ export class App {
       ...(this.#system.memoryLimitMb === undefined
         ? {}
         : { memoryLimitMb: this.#system.memoryLimitMb }),
+      ...(this.#system.audioEngine ? { audioEngine: this.#system.audioEngine } : {}),
       heartbeat: this.#system.heartbeat,
       watchdogClock: this.#system.watchdogClock,
       handlers: {

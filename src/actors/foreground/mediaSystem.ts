@@ -1,6 +1,6 @@
 import { createActor, type InspectionEvent, type Observer, toObserver } from 'xstate';
 import { PLATFORM_HOST_KINDS } from '#platform/taskHosts';
-import type { AudioAdapter } from '../../adapters/audio/types.js';
+import type { AudioAdapter, AudioEngine } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
 import { createMemoryStateStore } from '../../adapters/store/memory.js';
@@ -68,6 +68,12 @@ export interface MediaSystemOptions {
   controlsAdapters?: ControlsAdapter[];
   /** Inline host only: the audio adapter a task gets (tests use virtual audio on the clock). */
   inlineAudio?: (clock: Clock) => AudioAdapter;
+  /**
+   * In a browser: the engine on the page that tasks make their sound with (`createWebAudio()`
+   * or `createHtmlMediaAudio()`), so the page can watch its `state` (autoplay). By default the
+   * page gets one engine per kind of `audio`, shared by every task. Node ignores it.
+   */
+  audioEngine?: AudioEngine;
   /**
    * Where the apps' playback checkpoints are kept, by app id, for tasks that opt in with
    * `defineBackgroundTask({ resume: true })` (default: in memory, for the system's lifetime).
@@ -231,6 +237,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
         ? createMemoryStateStore()
         : checkStateStore(options.stateStore),
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
+    ...(options.audioEngine ? { audioEngine: options.audioEngine } : {}),
     ...(options.inspect ? { inspect: inspectFunction(options.inspect) } : {}),
     newInstanceId: (appId) => `${appId}#${systemId}.${++instanceCounter}`,
     taskStarting: (app) => {

@@ -1,4 +1,5 @@
 import { startTaskHost } from '#platform/taskHosts';
+import type { AudioEngine } from '../../adapters/audio/types.js';
 import type { ExitInfo, HostKind, TaskHost } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
 import type { TerminationReason } from '../../machines/cancellationReasons.js';
@@ -41,6 +42,7 @@ export interface TaskConnectionOptions {
   init: TaskInit;
   locals?: TaskLocals;
   memoryLimitMb?: number;
+  audioEngine?: AudioEngine;
   heartbeat: { intervalMs: number; timeoutMs: number } | false;
   watchdogClock: Clock;
   handlers: TaskConnectionHandlers;
@@ -75,6 +77,7 @@ export class TaskConnection {
       kind: options.kind,
       init: options.init,
       ...(options.memoryLimitMb === undefined ? {} : { memoryLimitMb: options.memoryLimitMb }),
+      ...(options.audioEngine ? { audioEngine: options.audioEngine } : {}),
       ...(options.locals ? { locals: options.locals } : {}),
     });
     this.channel = openForegroundChannel<TaskCalls>(this.host, {

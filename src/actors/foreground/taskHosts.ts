@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+
+import type { AudioEngine } from '../../adapters/audio/types.js';
 import { createTaskHost, HOST_KINDS } from '../../adapters/transport/hostFactory.js';
 import type { HostKind, TaskHost } from '../../adapters/transport/types.js';
 import type { TaskInit } from '../../protocol.js';
@@ -17,6 +19,8 @@ export interface StartTaskHostOptions {
   init: TaskInit;
   memoryLimitMb?: number;
   locals?: TaskLocals;
+  /** Browser: the page's audio engine the task plays through (default: one per page and kind). */
+  audioEngine?: AudioEngine;
 }
 
 /** The host kinds of this platform. */

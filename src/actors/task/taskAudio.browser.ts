@@ -10,6 +10,7 @@ import { createVirtualAudio } from '../../adapters/audio/virtual.js';
 import type { TaskContext } from '../../adapters/transport/types.js';
 import type { Clock } from '../../clock.js';
 import type { TaskAudio } from '../../protocol.js';
+import { connectAudio } from '../audio/connectAudio.js';
 
 /** The audio adapter for `audio`: virtual media on the task's clock, or the page's engine. */
 export async function createTaskAudio(
@@ -18,6 +19,7 @@ export async function createTaskAudio(
   context: TaskContext,
 ): Promise<AudioAdapter> {
   if (audio.kind === 'virtual') return createVirtualAudio({ clock });
+  if (context.audioPort) return connectAudio(context.audioPort, { clock });
   throw new Error(
     `Audio \`${audio.kind}\` in a browser is made by the page's audio engine, and this task (host \`${context.kind}\`) was given none`,
   );

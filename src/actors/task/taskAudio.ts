@@ -25,5 +25,10 @@ export async function createTaskAudio(
       ...(audio.sampleRate === undefined ? {} : { sampleRate: audio.sampleRate }),
     });
   }
+  if (audio.kind === 'htmlMedia') {
+    throw new TypeError(
+      "Audio `htmlMedia` plays through a page's <audio> element: it exists only in a browser; use `webAudio` in Node",
+    );
+  }
   return createVirtualAudio({ clock });
 }

@@ -59,3 +59,30 @@ export interface AudioTrack {
   /** Stops output and releases the track; later calls do nothing. */
   close(): void;
 }
+
+/**
+ * Whether an engine can make sound: `'running'`; `'suspended'` while output is blocked (a page
+ * whose autoplay policy waits for a user gesture: playing tracks report `bufferingStarted` and
+ * hold their position until it resumes); `'closed'` once disposed.
+ */
+export type AudioEngineState = 'running' | 'suspended' | 'closed';
+
+/** What an {@link AudioEngine} reports. */
+export interface AudioEngineEventMap {
+  /** {@link AudioEngine.state} changed. */
+  stateChanged: { state: AudioEngineState };
+}
+
+/**
+ * An {@link AudioAdapter} that reports whether it can make sound (the page engines, and the
+ * task-side client of one). On a page it resumes by itself on the next user gesture
+ * (`pointerdown` or `keydown`).
+ */
+export interface AudioEngine extends AudioAdapter {
+  readonly state: AudioEngineState;
+  /** Adds a listener; returns a function that removes it. */
+  on<K extends keyof AudioEngineEventMap>(
+    type: K,
+    listener: (payload: AudioEngineEventMap[K]) => void,
+  ): () => void;
+}

@@ -1,9 +1,13 @@
+import { decodeSource } from '#platform/audio/decode';
+import { loadSource } from '#platform/audio/loader';
+import { OPENS_EAGERLY, openOutput } from '#platform/audio/output';
+import { Emitter } from '../../../emitter.js';
 import { InvalidOperationError } from '../../../errors.js';
-import type { AudioAdapter, AudioTrack } from '../types.js';
-import { type DecodedAudio, decodeSource } from './decode.js';
+import type { AudioEngine, AudioEngineEventMap, AudioEngineState, AudioTrack } from '../types.js';
+import type { DecodedAudio } from './decodedAudio.js';
 import { openError } from './errors.js';
-import { type InMemorySources, loadSource } from './loader.js';
-import { type Output, type OutputKind, openOutput, type WebAudioSink } from './output.js';
+import type { Output, OutputKind, WebAudioRoute, WebAudioSink } from './outputTypes.js';
+import type { InMemorySources } from './sources.js';
 import { WebAudioTrack } from './track.js';
 
 /** Options of `createWebAudio`. */
@@ -28,6 +32,14 @@ export interface WebAudioOptions {
   sources?: InMemorySources;
   /** Receives the one-line notice when realtime `'auto'` output falls back to the null sink. */
   onNotice?: (message: string) => void;
+  /**
+   * Browser, realtime: where the output goes. `'destination'` (default) plays to the context's
+   * destination; `'mediaElement'` plays it through an `<audio>` element (a
+   * `MediaStreamAudioDestinationNode`). Chromium 156 does not give such an element media focus,
+   * so it does not bring Media Session controls: for those, use the Media Session adapter's
+   * `silentAudio` option. Node ignores it.
+   */
+  route?: WebAudioRoute;
 }
 
 /** A rendered signal: one `Float32Array` per channel. */
@@ -37,8 +49,13 @@ export interface RenderedAudio {
   length: number;
 }
 
-/** The Web Audio adapter: an {@link AudioAdapter} with gapless chaining and offline rendering. */
-export interface WebAudio extends AudioAdapter {
+/**
+ * The Web Audio adapter: an {@link AudioEngine} with gapless chaining and offline rendering.
+ * `state` reads `'suspended'` while a page's output waits for a user gesture (playing tracks
+ * then report `bufferingStarted`, and `bufferingEnded` once it resumes on the next
+ * `pointerdown`/`keydown`); in Node it reads `'running'` until `dispose()`.
+ */
+export interface WebAudio extends AudioEngine {
   open(uri: string): Promise<WebAudioTrack>;
   /**
    * `uri` plays after the most recently opened track: it is fetched and decoded now and, once
@@ -58,6 +75,13 @@ export interface WebAudio extends AudioAdapter {
   readonly outputKind: OutputKind | null;
   /** The audio context, once opened. */
   readonly context: BaseAudioContext | null;
+  /**
+   * The node every track plays into (a gain of 1 before the destination), once opened: connect
+   * an `AnalyserNode` or a recorder to it to see what is played.
+   */
+  readonly outputNode: AudioNode | null;
+  /** The `<audio>` element the output plays through (browser route `'mediaElement'`), else `null`. */
+  readonly element: HTMLAudioElement | null;
   dispose(): void;
 }
 
@@ -88,11 +112,31 @@ export class WebAudioAdapter implements WebAudio {
   #disposed = false;
   #rendered = false;
   #host = { closed: (track: WebAudioTrack) => this.#forget(track) };
+  #events = new Emitter<AudioEngineEventMap>();
 
   constructor(options: WebAudioOptions = {}, internals: WebAudioInternals = {}) {
     validate(options);
     this.#options = { ...options };
     this.#internals = internals;
+    if (OPENS_EAGERLY && this.#options.mode !== 'offline') this.#ensureOutput();
+  }
+
+  get state(): AudioEngineState {
+    if (this.#disposed) return 'closed';
+    return this.#output?.state ?? 'running';
+  }
+  get outputNode(): AudioNode | null {
+    return this.#output?.destination ?? null;
+  }
+  get element(): HTMLAudioElement | null {
+    return this.#output?.element ?? null;
+  }
+
+  on<K extends keyof AudioEngineEventMap>(
+    type: K,
+    listener: (payload: AudioEngineEventMap[K]) => void,
+  ): () => void {
+    return this.#events.on(type, listener);
   }
 
   get outputKind(): OutputKind | null {
@@ -193,7 +237,9 @@ export class WebAudioAdapter implements WebAudio {
     this.#tracks.clear();
     this.#unclaimed = [];
     this.#decoded.clear();
+    const before = this.#output?.state ?? 'running';
     void this.#output?.close();
+    if (before !== 'closed') this.#events.emit('stateChanged', { state: 'closed' });
   }
 
   async #open(uri: string): Promise<WebAudioTrack> {
@@ -251,7 +297,8 @@ export class WebAudioAdapter implements WebAudio {
       pending = this.#internals.decode
         ? this.#internals.decode(uri)
         : loadSource(uri, { sources: this.#options.sources, signal: this.#abort.signal }).then(
-            (bytes) => decodeSource(bytes, uri),
+            (bytes) =>
+              decodeSource(bytes, uri, OPENS_EAGERLY ? this.#ensureOutput().context : undefined),
           );
       this.#decoded.set(uri, pending);
       pending.catch(() => {
@@ -285,8 +332,14 @@ export class WebAudioAdapter implements WebAudio {
             ...(o.latencyHint === undefined ? {} : { latencyHint: o.latencyHint }),
             ...(o.lookahead === undefined ? {} : { lookahead: o.lookahead / 1000 }),
             ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
+            route: o.route ?? defaultRoute(),
           });
     this.#output = output;
+    output.onStateChange((state) => {
+      if (this.#disposed) return;
+      for (const track of this.#tracks) track.outputBlocked(state === 'suspended');
+      this.#events.emit('stateChanged', { state });
+    });
     const failTracks = () => {
       if (this.#disposed) return;
       for (const track of this.#tracks) {
@@ -343,6 +396,11 @@ export class WebAudioAdapter implements WebAudio {
   }
 }
 
+/** Output goes straight to the context's destination unless asked otherwise. */
+function defaultRoute(): WebAudioRoute {
+  return 'destination';
+}
+
 function validate(options: WebAudioOptions): void {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createWebAudio options must be an object, got \`${String(options)}\``);
@@ -356,6 +414,11 @@ function validate(options: WebAudioOptions): void {
   }
   if (options.sink !== undefined && !['auto', 'device', 'none'].includes(options.sink)) {
     throw new TypeError(`sink must be 'auto', 'device' or 'none', got \`${String(options.sink)}\``);
+  }
+  if (options.route !== undefined && !['destination', 'mediaElement'].includes(options.route)) {
+    throw new TypeError(
+      `route must be 'destination' or 'mediaElement', got \`${String(options.route)}\``,
+    );
   }
   if (mode !== 'offline') return;
   if (sampleRate === undefined) {

@@ -1,35 +1,9 @@
 import decodeAudio from 'audio-decode';
+import { type DecodedAudio, sniffFormat } from './decodedAudio.js';
 import { isAbort, openError } from './errors.js';
-import { type Mp3GaplessInfo, readMp3GaplessInfo, trimMp3 } from './gaplessInfo.js';
-import { findFirstFrame, id3v2Length } from './mp3Frames.js';
+import { readMp3GaplessInfo, trimMp3 } from './gaplessInfo.js';
 
-/** Decoded PCM: one `Float32Array` per channel, all of `length` samples. */
-export interface DecodedAudio {
-  channels: Float32Array[];
-  sampleRate: number;
-  length: number;
-  /** The container/codec recognised from the bytes (`'wav'`, `'flac'`, `'mp3'`, `'ogg'`, ...). */
-  format: string;
-  /** For MP3: the encoder delay/padding that was found (and trimmed when needed). */
-  gapless: Mp3GaplessInfo | null;
-}
-
-/**
- * Recognises the formats the adapter promises (wav, flac, ogg — Vorbis or Opus — and mp3) by
- * their first bytes; `null` for anything else (which the decoder may still know).
- */
-export function sniffFormat(bytes: Uint8Array): string | null {
-  const at = (s: string, offset = 0) =>
-    s.split('').every((ch, i) => bytes[offset + i] === ch.charCodeAt(0));
-  if (at('RIFF') && at('WAVE', 8)) return 'wav';
-  if (at('OggS')) return 'ogg';
-  const skip = id3v2Length(bytes);
-  if (at('fLaC', skip)) return 'flac';
-  if (findFirstFrame(bytes.subarray(0, Math.min(bytes.length, skip + 8192)), skip) >= 0) {
-    return 'mp3';
-  }
-  return null;
-}
+export { type DecodedAudio, sniffFormat } from './decodedAudio.js';
 
 /**
  * Decodes encoded bytes with `audio-decode`; for MP3 the encoder delay and padding (LAME tag or
@@ -42,7 +16,11 @@ export function sniffFormat(bytes: Uint8Array): string | null {
  * const { channels, sampleRate } = await decodeSource(await readFile('a.flac'), 'file:///a.flac');
  * ```
  */
-export async function decodeSource(bytes: Uint8Array, uri: string): Promise<DecodedAudio> {
+export async function decodeSource(
+  bytes: Uint8Array,
+  uri: string,
+  _context?: BaseAudioContext,
+): Promise<DecodedAudio> {
   if (bytes.length === 0) throw openError('decodingError', uri, 'the source is empty');
   const sniffed = sniffFormat(bytes);
   let result: { channelData: Float32Array[]; sampleRate: number };

@@ -1,49 +1,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { AudioContext, OfflineAudioContext } from 'node-web-audio-api';
 
-/**
- * Where realtime output goes: `'auto'` tries the default device and falls back to the null sink
- * with one notice; `'device'` insists on the default device; `'none'` uses the null sink (no
- * sound, the audio clock still runs in real time).
- */
-export type WebAudioSink = 'auto' | 'device' | 'none';
+import type { AudioEngineState } from '../types.js';
+import {
+  DEFAULT_LOOKAHEAD,
+  type Output,
+  type OutputKind,
+  type OutputOptions,
+} from './outputTypes.js';
 
-/** What an {@link Output} renders to. */
-export type OutputKind = 'device' | 'null' | 'offline';
+export type { Output, OutputKind, OutputOptions, WebAudioSink } from './outputTypes.js';
+export { DEFAULT_LOOKAHEAD } from './outputTypes.js';
 
-/** Options of {@link openOutput}. */
-export type OutputOptions =
-  | {
-      mode: 'realtime';
-      sink?: WebAudioSink;
-      sampleRate?: number;
-      latencyHint?: 'interactive' | 'balanced' | 'playback' | number;
-      /** Seconds between a play/seek/rate call and the sample it takes effect on. */
-      lookahead?: number;
-      /** Receives the one-line notice when `'auto'` falls back to the null sink. */
-      onNotice?: (message: string) => void;
-    }
-  | {
-      mode: 'offline';
-      sampleRate: number;
-      /** Frames to render. */
-      length: number;
-      numberOfChannels?: number;
-    };
-
-/** An audio context plus the facts the tracks need about it. */
-export interface Output {
-  readonly kind: OutputKind;
-  readonly context: BaseAudioContext;
-  /** Seconds added to `currentTime` when starting sources, so a start is never late. */
-  readonly lookahead: number;
-  /** Resumes a suspended realtime context (no-op otherwise). */
-  resume(): void;
-  close(): Promise<void>;
-}
-
-/** Default realtime lookahead: a few render quanta, so a start lands on its scheduled sample. */
-export const DEFAULT_LOOKAHEAD = 0.03;
+/** Node opens its output on the first `open` (an open context keeps the process alive). */
+export const OPENS_EAGERLY = false;
 
 /**
  * Opens an output. Offline: an `OfflineAudioContext` of `length` frames. Realtime: an
@@ -89,18 +59,39 @@ export function openOutput(options: OutputOptions): Output {
   }
 }
 
+/**
+ * In Node the output never waits for a gesture: it reads `running` until it is closed. (An
+ * offline context reads `suspended` until it renders; that is no block.)
+ */
 function wrap(kind: OutputKind, context: BaseAudioContext, lookahead: number): Output {
   let closing: Promise<void> | null = null;
+  const destination = context.createGain();
+  destination.connect(context.destination);
+  const listeners = new Set<(state: AudioEngineState) => void>();
+  let closed = false;
   return {
     kind,
     context,
+    destination,
     lookahead,
+    element: null,
+    get state(): AudioEngineState {
+      return closed ? 'closed' : 'running';
+    },
+    onStateChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     resume() {
       if (context instanceof AudioContext && context.state === 'suspended') {
         context.resume().catch(() => {});
       }
     },
     close() {
+      if (!closed) {
+        closed = true;
+        for (const listener of [...listeners]) listener('closed');
+      }
       if (!closing) {
         closing =
           context instanceof AudioContext && context.state !== 'closed'

@@ -1,6 +1,8 @@
+import { decodeSource } from '#platform/audio/decode';
+import { loadSource } from '#platform/audio/loader';
 import { type RenderedAudio, WebAudioAdapter } from './adapter.js';
-import { type DecodedAudio, decodeSource } from './decode.js';
-import { type InMemorySources, loadSource } from './loader.js';
+import type { DecodedAudio } from './decodedAudio.js';
+import type { InMemorySources } from './sources.js';
 
 /** Options of {@link renderToBuffer}. */
 export interface RenderOptions {

@@ -1,7 +1,7 @@
 import { Emitter } from '../../../emitter.js';
 import type { MediaPlayerErrorKind } from '../../../errors.js';
 import type { AudioTrack, AudioTrackEventMap } from '../types.js';
-import type { Output } from './output.js';
+import type { Output } from './outputTypes.js';
 
 /** A stretch of playback: `source` plays the buffer from `offset` seconds, starting at `when`. */
 interface Span {
@@ -77,6 +77,8 @@ export class WebAudioTrack implements AudioTrack {
   #followsEnded = false;
   #next: WebAudioTrack | null = null;
   #before: WebAudioTrack | null = null;
+  /** Playing while the output is blocked: `bufferingStarted` was reported. */
+  #stalled = false;
 
   constructor(uri: string, buffer: AudioBuffer, out: Output, host: TrackHost, claimed: boolean) {
     this.uri = uri;
@@ -89,7 +91,7 @@ export class WebAudioTrack implements AudioTrack {
     this.#seconds = buffer.length / buffer.sampleRate;
     this.duration = this.#seconds * 1000;
     this.#gain = out.context.createGain();
-    this.#gain.connect(out.context.destination);
+    this.#gain.connect(out.destination);
   }
 
   /** Current position in ms, from the audio clock. */
@@ -116,6 +118,10 @@ export class WebAudioTrack implements AudioTrack {
     const last = this.#spans.at(-1);
     return last ? last.when + (this.#seconds - last.offset) / last.rate : null;
   }
+  /** Playing, but the output is blocked (waiting for a user gesture): the position holds. */
+  get stalled(): boolean {
+    return this.#stalled;
+  }
   /** The successor chained after this track, if any. */
   get next(): WebAudioTrack | null {
     return this.#next;
@@ -127,9 +133,14 @@ export class WebAudioTrack implements AudioTrack {
     this.#playing = true;
     this.#ended = false;
     this.#runFrom(this.#out.context.currentTime + this.#out.lookahead, this.#offset);
+    if (this.#out.state === 'suspended') {
+      queueMicrotask(() => this.outputBlocked(this.#out.state === 'suspended'));
+    }
   }
 
   pause(): void {
+    // Pausing ends a buffering episode (the player's statechart says so): no `bufferingEnded`.
+    this.#stalled = false;
     if (!this.#playing) return;
     this.#offset = this.#positionAt(this.#out.context.currentTime);
     this.#stopSources();
@@ -235,6 +246,9 @@ export class WebAudioTrack implements AudioTrack {
       before.#next = null;
       this.#before = null;
     }
+    if (this.#playing && this.#out.state === 'suspended') {
+      queueMicrotask(() => this.outputBlocked(this.#out.state === 'suspended'));
+    }
     if (this.#endedUnclaimed) {
       this.#endedUnclaimed = false;
       setTimeout(() => {
@@ -253,6 +267,21 @@ export class WebAudioTrack implements AudioTrack {
     if (this.#closed || this.#failed || !this.#playing || !last || end === null) return;
     if (end > time + 1 / this.sampleRate) return;
     this.#sourceEnded(last.source);
+  }
+
+  /**
+   * The output became blocked (a page waiting for a user gesture) or unblocked: a playing track
+   * the player opened reports `bufferingStarted`, then `bufferingEnded` once sound flows again.
+   */
+  outputBlocked(blocked: boolean): void {
+    if (this.#closed || this.#failed) return;
+    if (blocked && this.#playing && this.#claimed && !this.#stalled) {
+      this.#stalled = true;
+      this.#events.emit('bufferingStarted', undefined);
+    } else if (!blocked && this.#stalled) {
+      this.#stalled = false;
+      if (this.#playing) this.#events.emit('bufferingEnded', undefined);
+    }
   }
 
   /** Fails the track (e.g. its output closed): it stops and is unusable afterwards. */

@@ -1,0 +1,46 @@
+// A media system on the page whose task makes sound with the page's Web Audio engine: through
+// the audio bridge from a Web Worker, or directly on the inline host. The page records what the
+// engine plays, sample by sample.
+import { createMediaSystem } from 'backbeat';
+import { createWebAudio } from 'backbeat/audio/webAudio';
+import * as lab from '../audio/lab.js';
+
+const LENGTHS = [14_401, 14_399, 14_400];
+const FREQS = [440, 660, 880];
+const parts = LENGTHS.map((n, i) => lab.tone(FREQS[i], n));
+const expected = lab.concat(parts);
+
+window.playThrough = async (host) => {
+  const engine = createWebAudio({ sampleRate: lab.RATE, route: 'destination' });
+  const recorder = await lab.tap(engine.context, engine.outputNode);
+  const system = createMediaSystem({ audio: { kind: 'webAudio' }, audioEngine: engine });
+  const app = system.launchApp({ id: 'sound', task: new URL('./task.mjs', import.meta.url), host });
+  const bmp = app.backgroundMediaPlayer;
+  const messages = [];
+  bmp.on('messageReceivedFromBackground', ({ data }) => messages.push(data));
+  bmp.sendMessageToBackground({ type: 'play', urls: parts.map(lab.wavUrl) });
+  await lab.until(() => messages.some((m) => m.type === 'ended'), 'the end of the list', 20_000);
+  const after = recorder.length + 4_800;
+  await lab.until(() => recorder.length >= after, 'the silence after the list');
+  const x = recorder.samples();
+  const start = lab.firstSound(x);
+  const bounds = [0, LENGTHS[0], LENGTHS[0] + LENGTHS[1], expected.length];
+  lab.plotJoins(
+    x,
+    bounds.slice(1, 3).map((j) => start + j),
+    `a task on the ${host} host: the joins, 48 samples either side`,
+  );
+  const result = {
+    messages,
+    engineState: engine.state,
+    start,
+    maxDifference: lab.maxDifference(x, start, expected),
+    freqs: FREQS.map((_, i) =>
+      lab.frequency(x, start + bounds[i] + 100, start + bounds[i + 1] - 100),
+    ),
+  };
+  document.getElementById('out').textContent = JSON.stringify(result, null, 2);
+  await system.dispose();
+  return result;
+};
+window.ready = true;
