@@ -65,10 +65,15 @@ export async function launchLifecycleChromium(): Promise<LifecycleChromium> {
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  /** Ends Chromium (killed if it has not exited 5 s after asked to) and removes its profile. */
   const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (running()) child.kill('SIGTERM');
+    const killer = setTimeout(() => running() && child.kill('SIGKILL'), 5_000);
     await ended;
-    await rm(profile, { recursive: true, force: true });
+    clearTimeout(killer);
+    // Its helper processes may still be letting go of files in the profile for a moment.
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   try {
     const endpoint = await devToolsEndpoint(child, 15_000);
@@ -79,6 +84,10 @@ export async function launchLifecycleChromium(): Promise<LifecycleChromium> {
       browser,
       context,
       close: async () => {
+        // Asked over CDP, Chromium shuts down with its helper processes; a disconnect alone
+        // (browser.close() on a CDP connection) would leave it running.
+        const session = await browser.newBrowserCDPSession();
+        await session.send('Browser.close').catch(() => {});
         await browser.close();
         await close();
       },
