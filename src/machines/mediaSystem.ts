@@ -64,7 +64,9 @@ export interface MediaSystemContext {
 /** Facts the runtime feeds to {@link mediaSystemMachine}. */
 export type MediaSystemEvent =
   | AppFact
-  | { type: 'INTERRUPT'; kind: 'phoneCall' | 'voipCall'; lowMemory?: boolean };
+  | { type: 'INTERRUPT'; kind: 'phoneCall' | 'voipCall'; lowMemory?: boolean }
+  /** Background audio was taken outside this system (another browser tab of the origin). */
+  | { type: 'AUDIO_TAKEN_ELSEWHERE' };
 
 /** Commands {@link mediaSystemMachine} emits for the runtime to carry out (`actor.on`). */
 export type MediaSystemEmitted =
@@ -107,7 +109,7 @@ type Routed = Extract<MediaSystemEvent | AppReport | ExclusivityReport, { appId:
  *
  * System-wide rules:
  * - exclusivity: a task starting while another app's task holds background audio cancels
- *   that task (`systemPolicy`);
+ *   that task (`systemPolicy`), and so does audio taken elsewhere (`AUDIO_TAKEN_ELSEWHERE`);
  * - a phone or VoIP call cancels every live task (`resourceRevocation`); a VoIP call on a
  *   low-memory device terminates them without notice (`lowMemory`).
  * The per-app rules (conditionLoss, abort, terminating, idleTask, the task's own timers) are the
@@ -167,6 +169,9 @@ export const mediaSystemMachine = setup({
         appId: (event as Routed).appId,
       }),
     ),
+    tellTakenElsewhere: sendTo(({ context }) => context.exclusivity!, {
+      type: 'TAKEN_ELSEWHERE' as const,
+    }),
     countPlaying: assign({
       playing: ({ context }, params: { by: 1 | -1 }) => context.playing + params.by,
     }),
@@ -254,6 +259,7 @@ export const mediaSystemMachine = setup({
             params: { type: 'system.cancelTask', reason: 'systemPolicy' },
           },
         },
+        AUDIO_TAKEN_ELSEWHERE: { guard: 'enforcesExclusivity', actions: 'tellTakenElsewhere' },
         'app.taskStarted': {
           guard: 'enforcesExclusivity',
           actions: { type: 'tellExclusivity', params: { type: 'TASK_STARTED' } },
@@ -282,6 +288,8 @@ export interface LiveTask {
   appId: string;
   instanceId: string;
   state: TaskState;
+  /** Set on a task of another browser tab of the origin, when the tabs share their tasks. */
+  tab?: 'other';
 }
 
 /** The live task of one app session's snapshot, if its instance has not ended. */

@@ -6,7 +6,7 @@
  *
  * Screenshots go to `test-output/screenshots/` (not tracked): look at them.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,18 +54,22 @@ export interface PageServer {
 
 /**
  * Serves `dir` (a folder with `index.html` or other pages) with Vite's dev server on 127.0.0.1
- * and a free port. `config` is merged into the server's config (plugins, aliases).
+ * and a free port. `config` is merged into the server's config (plugins, aliases). Each server
+ * has its own dependency cache: servers of test files that run at once would otherwise
+ * optimize their different dependencies into one folder, over each other.
  */
 export async function servePages(
   dir: string | URL,
   config: InlineConfig = {},
 ): Promise<PageServer> {
   const folder = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  const cacheDir = config.cacheDir ?? (await mkdtemp(join(tmpdir(), 'backbeat-vite-')));
   const vite = await createServer({
     configFile: false,
     root: folder,
     logLevel: 'warn',
     clearScreen: false,
+    cacheDir,
     ...config,
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, ...config.server },
   });
@@ -75,7 +79,10 @@ export async function servePages(
   return {
     url: `http://127.0.0.1:${address.port}/`,
     vite,
-    close: () => vite.close(),
+    close: async () => {
+      await vite.close();
+      if (!config.cacheDir) await rm(cacheDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -52,6 +52,7 @@ const modelEvents = [
   'CRASH_B',
   'PHONE_CALL',
   'VOIP_CALL_LOW_MEMORY',
+  'TAKEN_ELSEWHERE',
   'ADVANCE_GRACE',
   'ADVANCE_IDLE',
 ] as const;
@@ -140,6 +141,11 @@ const model = setup({
           target: '.canceling',
         },
         VOIP_CALL_LOW_MEMORY: { guard: not(taskA('none')), target: '.none' },
+        // Another tab took audio: the holder here (the one task not being cancelled) loses it.
+        TAKEN_ELSEWHERE: {
+          guard: and(['exclusivity', or([taskA('fresh'), taskA('playing'), taskA('paused')])]),
+          target: '.canceling',
+        },
         ADVANCE_IDLE: {
           guard: and(['inactivity', or([taskA('fresh'), taskA('paused')]), not(inA('visible'))]),
           target: '.none',
@@ -159,6 +165,7 @@ const model = setup({
               target: 'canceling',
             },
             TERMINATE_B: { guard: and(['shared', running(inB)]), target: 'canceling' },
+            TAKEN_ELSEWHERE: { guard: 'exclusivity', target: 'canceling' },
             ADVANCE_IDLE: { guard: and(['inactivity', not(inB('visible'))]), target: 'none' },
           },
         },
@@ -247,6 +254,7 @@ function createHarness(deviceFamily: DeviceFamily) {
     CRASH_B: () => send({ type: 'TASK_TERMINATED', appId: 'B', reason: 'crashed' }),
     PHONE_CALL: () => send({ type: 'INTERRUPT', kind: 'phoneCall' }),
     VOIP_CALL_LOW_MEMORY: () => send({ type: 'INTERRUPT', kind: 'voipCall', lowMemory: true }),
+    TAKEN_ELSEWHERE: () => send({ type: 'AUDIO_TAKEN_ELSEWHERE' }),
     ADVANCE_GRACE: () => clock.advance(GRACE_MS),
     ADVANCE_IDLE: () => clock.advance(IDLE_MS + GRACE_MS),
   };
@@ -336,10 +344,13 @@ const walkModel = createWalkModel(model as AnyStateMachine, {
 /*
  * Shortest paths reach every model state by every transition into it. Simple paths over the
  * whole two-app model are far too many, so they are taken for each app on its own (the other
- * app's events filtered out), with states told apart by value only.
+ * app's events filtered out), with states told apart by value only. Audio taken by another tab
+ * is left to the shortest paths, which take it from every state.
  */
-const onlyA = (_: unknown, e: EventObject) => !e.type.endsWith('_B');
-const onlyB = (_: unknown, e: EventObject) => !e.type.endsWith('_A');
+const onlyA = (_: unknown, e: EventObject) =>
+  !e.type.endsWith('_B') && e.type !== 'TAKEN_ELSEWHERE';
+const onlyB = (_: unknown, e: EventObject) =>
+  !e.type.endsWith('_A') && e.type !== 'TAKEN_ELSEWHERE';
 const byValue = (state: any) => JSON.stringify(state.value);
 
 describe('mediaSystem model (two apps, every device family)', () => {

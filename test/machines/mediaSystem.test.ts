@@ -64,6 +64,39 @@ describe('mediaSystem: exclusivity', () => {
     expect(s.live()).toEqual([{ appId: 'podcasts', instanceId: 'p1', state: 'starting' }]);
   });
 
+  it('audio taken elsewhere (another tab) cancels the holder with systemPolicy; a task started after it holds again', () => {
+    const s = boot({ deviceFamily: 'mobile' });
+    s.launch('music');
+    s.startAlive('music', 'm1');
+    s.send({ type: 'AUDIO_TAKEN_ELSEWHERE' });
+    expect(s.commands).toEqual([
+      { type: 'cancelTask', appId: 'music', instanceId: 'm1', reason: 'systemPolicy' },
+    ]);
+    expect(s.stateOf('music')).toBe('canceling');
+    // Nobody here holds audio now: taken again, nothing more is cancelled.
+    s.send({ type: 'AUDIO_TAKEN_ELSEWHERE' });
+    expect(s.commands).toHaveLength(1);
+    s.send({ type: 'TASK_DEFERRAL_COMPLETED', appId: 'music' });
+    expect(s.live()).toEqual([]);
+    s.startAlive('music', 'm2');
+    s.send({ type: 'AUDIO_TAKEN_ELSEWHERE' });
+    expect(s.commands.at(-1)).toEqual({
+      type: 'cancelTask',
+      appId: 'music',
+      instanceId: 'm2',
+      reason: 'systemPolicy',
+    });
+  });
+
+  it('audio taken elsewhere cancels nothing where exclusivity is not enforced', () => {
+    const s = boot({ deviceFamily: 'desktop' });
+    s.launch('music');
+    s.startAlive('music', 'm1');
+    s.send({ type: 'AUDIO_TAKEN_ELSEWHERE' });
+    expect(s.commands).toEqual([]);
+    expect(s.stateOf('music')).toBe('alive');
+  });
+
   it('lets a cancelled task complete within the grace, without a terminate command', () => {
     const s = boot({ deviceFamily: 'other' });
     s.launch('a');

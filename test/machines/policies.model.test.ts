@@ -38,15 +38,21 @@ function inputOf(path: Path): any {
 
 describe('exclusivity policy model', () => {
   const apps = ['a', 'b', 'c'];
-  const events = apps.flatMap((appId) => [
-    { type: 'TASK_STARTED', appId },
-    { type: 'TASK_ENDED', appId },
-  ]);
+  const events = [
+    ...apps.flatMap((appId) => [
+      { type: 'TASK_STARTED', appId },
+      { type: 'TASK_ENDED', appId },
+    ]),
+    { type: 'TAKEN_ELSEWHERE' },
+  ];
+  // Audio taken elsewhere is left to the shortest paths (which take it from every state): on
+  // the simple paths it would multiply their number.
   const paths = walk(
     exclusivityMachine,
     events,
     [{ enabled: true }, { enabled: false }],
     (c) => c.holder,
+    (_, event) => event.type !== 'TAKEN_ELSEWHERE',
   );
 
   it('reaches every state, event and transition', () => {
@@ -73,7 +79,7 @@ describe('exclusivity policy model', () => {
         if (event.type === 'TASK_ENDED') uncancelled.delete(event.appId);
       };
       await path.test({
-        events: { TASK_STARTED: exec, TASK_ENDED: exec },
+        events: { TASK_STARTED: exec, TASK_ENDED: exec, TAKEN_ELSEWHERE: exec },
         states: {
           '*': (state: any) => {
             const real = actor.getSnapshot();

@@ -46,11 +46,28 @@ describe('exclusivity policy', () => {
     expect(cancels).toHaveLength(1);
   });
 
+  it('cancels the holder when audio is taken elsewhere, and frees the device', () => {
+    const { actor, cancels } = startExclusivity(true);
+    actor.send({ type: 'TAKEN_ELSEWHERE' });
+    expect(cancels).toEqual([]);
+    actor.send({ type: 'TASK_STARTED', appId: 'music' });
+    actor.send({ type: 'TAKEN_ELSEWHERE' });
+    expect(cancels).toEqual([{ type: 'cancelTask', appId: 'music', reason: 'systemPolicy' }]);
+    expect(actor.getSnapshot().value).toBe('free');
+    expect(actor.getSnapshot().context.holder).toBeNull();
+    // The cancelled task ending later changes nothing; a new task holds again.
+    actor.send({ type: 'TASK_ENDED', appId: 'music' });
+    actor.send({ type: 'TASK_STARTED', appId: 'podcasts' });
+    expect(cancels).toHaveLength(1);
+    expect(actor.getSnapshot().context.holder).toBe('podcasts');
+  });
+
   it('never cancels when disabled', () => {
     const { actor, cancels } = startExclusivity(false);
     expect(actor.getSnapshot().value).toBe('disabled');
     actor.send({ type: 'TASK_STARTED', appId: 'music' });
     actor.send({ type: 'TASK_STARTED', appId: 'podcasts' });
+    actor.send({ type: 'TAKEN_ELSEWHERE' });
     expect(cancels).toEqual([]);
   });
 });

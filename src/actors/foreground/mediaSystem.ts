@@ -20,6 +20,7 @@ import {
 } from '../../machines/mediaSystem.js';
 import type { TaskAudio } from '../../protocol.js';
 import { App, type AppHost, type LaunchAppOptions } from './app.js';
+import type { TabsHook, TaskChange } from './tabs.js';
 
 /** Options of {@link createMediaSystem}. */
 export interface MediaSystemOptions {
@@ -147,6 +148,8 @@ export interface MediaSystem {
    * ```
    */
   dispose(): Promise<void>;
+  /** @internal What sharing tasks across browser tabs works through (`shareTasksAcrossTabs`). */
+  readonly _tabs: TabsHook;
 }
 
 let systemCounter = 0;
@@ -201,9 +204,16 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     clock,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
+  // Sharing tasks across browser tabs: who hears of task changes, and the other tabs' tasks.
+  const taskListeners = new Set<(change: TaskChange) => void>();
+  const disposeListeners = new Set<() => void>();
+  let otherTabs: readonly LiveTask[] = [];
   actor.on('*', (command) => {
     const app = apps.get((command as { appId: string }).appId);
     app?._command(command as never);
+    if (command.type === 'taskStateChanged') {
+      for (const listener of [...taskListeners]) listener(command);
+    }
   });
   actor.start();
 
@@ -303,7 +313,23 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
       }
       send({ type: 'INTERRUPT', kind, lowMemory: interruptOptions.lowMemory ?? false });
     },
-    backgroundTasks: () => liveTasks(actor.getSnapshot()),
+    backgroundTasks: () => [...liveTasks(actor.getSnapshot()), ...otherTabs],
+    _tabs: {
+      exclusivity: actor.getSnapshot().context.policies.exclusivity,
+      localTasks: () => liveTasks(actor.getSnapshot()),
+      onTaskChange(listener) {
+        taskListeners.add(listener);
+        return () => taskListeners.delete(listener);
+      },
+      onDispose(listener) {
+        disposeListeners.add(listener);
+        return () => disposeListeners.delete(listener);
+      },
+      audioTakenElsewhere: () => send({ type: 'AUDIO_TAKEN_ELSEWHERE' }),
+      setOtherTabs(tasks) {
+        otherTabs = tasks.map((task) => ({ ...task, tab: 'other' as const }));
+      },
+    },
     dispose() {
       disposing ??= (async () => {
         try {
@@ -312,6 +338,8 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
           disposed = true;
           detachAll();
           actor.stop();
+          otherTabs = [];
+          for (const listener of [...disposeListeners]) listener();
         }
       })();
       return disposing;

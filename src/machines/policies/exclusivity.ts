@@ -16,7 +16,9 @@ export interface ExclusivityContext {
 /** Facts the exclusivity policy hears about background tasks on the device. */
 export type ExclusivityEvent =
   | { type: 'TASK_STARTED'; appId: string }
-  | { type: 'TASK_ENDED'; appId: string };
+  | { type: 'TASK_ENDED'; appId: string }
+  /** Another device-wide holder (in a browser: another tab of the origin) took background audio. */
+  | { type: 'TAKEN_ELSEWHERE' };
 
 /** The command the exclusivity policy gives: cancel the task of the app that lost audio. */
 export interface ExclusivityCancel {
@@ -30,9 +32,12 @@ export interface ExclusivityCancel {
  * task started most recently holds background audio; when another app's task starts, the
  * machine emits `cancelTask { appId, reason: 'systemPolicy' }` for the previous holder and the
  * newcomer takes over. A holder whose task ends frees the device; an app that already lost
- * audio ending its task changes nothing. Disabled, it never cancels anything.
+ * audio ending its task changes nothing. When background audio is taken elsewhere (another tab
+ * of the origin started a task), the holder is cancelled the same way and no app here holds it.
+ * Disabled, it never cancels anything.
  *
- * States: `disabled`, `free`, `held`. Events: `TASK_STARTED { appId }`, `TASK_ENDED { appId }`.
+ * States: `disabled`, `free`, `held`. Events: `TASK_STARTED { appId }`, `TASK_ENDED { appId }`,
+ * `TAKEN_ELSEWHERE`.
  */
 export const exclusivityMachine = setup({
   types: {
@@ -43,11 +48,11 @@ export const exclusivityMachine = setup({
   },
   guards: {
     isDisabled: ({ context }) => !context.enabled,
-    isHolder: ({ context, event }) => event.appId === context.holder,
-    isOtherApp: ({ context, event }) => event.appId !== context.holder,
+    isHolder: ({ context, event }) => 'appId' in event && event.appId === context.holder,
+    isOtherApp: ({ context, event }) => 'appId' in event && event.appId !== context.holder,
   },
   actions: {
-    take: assign({ holder: ({ event }) => event.appId }),
+    take: assign({ holder: ({ event }) => ('appId' in event ? event.appId : null) }),
     release: assign({ holder: null }),
     cancelHolder: emit(({ context }) => ({
       type: 'cancelTask' as const,
@@ -75,6 +80,7 @@ export const exclusivityMachine = setup({
       on: {
         TASK_STARTED: { guard: 'isOtherApp', actions: ['cancelHolder', 'take'] },
         TASK_ENDED: { guard: 'isHolder', target: 'free', actions: 'release' },
+        TAKEN_ELSEWHERE: { target: 'free', actions: ['cancelHolder', 'release'] },
       },
     },
   },

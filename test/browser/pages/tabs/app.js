@@ -1,0 +1,42 @@
+// A real app of the built package whose media system shares its tasks with the origin's other
+// tabs. The share is read from the build's own module until the browser build of
+// `createMediaSystem` turns it on by default.
+import { createMediaSystem } from 'backbeat';
+import { shareTasksAcrossTabs } from '../../../../dist/actors/foreground/tabs.js';
+
+const params = new URLSearchParams(location.search);
+const id = params.get('app') ?? 'music';
+const system = createMediaSystem({ deviceFamily: params.get('family') ?? 'mobile' });
+shareTasksAcrossTabs(system);
+const app = system.launchApp({
+  id,
+  task: new URL('./tasks/quiet.mjs', import.meta.url),
+  host: params.get('host') ?? 'worker',
+});
+const bmp = app.backgroundMediaPlayer;
+const states = [];
+const messages = [];
+const show = () => {
+  document.getElementById('tasks').textContent =
+    `backgroundTasks(): ${JSON.stringify(system.backgroundTasks(), null, 2)}`;
+};
+document.getElementById('app').textContent = id;
+bmp.on('taskStateChanged', ({ state, reason }) => {
+  states.push(reason ? `${state}:${reason}` : state);
+  document.getElementById('task').textContent = state;
+  const item = document.createElement('li');
+  item.textContent = `task ${state}${reason ? ` (${reason})` : ''}`;
+  document.getElementById('log').append(item);
+});
+setInterval(show, 50);
+
+window.tabsApp = {
+  states,
+  messages,
+  // Registering the handler starts the task.
+  start: () => bmp.on('messageReceivedFromBackground', (e) => messages.push(e.data)),
+  backgroundTasks: () => {
+    show();
+    return system.backgroundTasks();
+  },
+};
