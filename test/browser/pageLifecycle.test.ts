@@ -316,6 +316,27 @@ describe.each(['inline', 'worker'])('a real app on the %s host, on mobile', (hos
     await saveScreenshot(page, `page-lifecycle-app-${host}`);
   });
 
+  it('with pageLifecycle: false the app stays visible when its tab is hidden', async () => {
+    const page = await tab(`app.html?host=${host}&follow=off`);
+    await appOf(page);
+    await page.evaluate(() =>
+      (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.start(),
+    );
+    await untilState(page, 'alive');
+    await tab('other.html');
+    await page.waitForFunction(() => document.visibilityState === 'hidden');
+    // One round trip to the task after the page was hidden: nothing was suspended or canceled.
+    await page.evaluate(() =>
+      (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.play(),
+    );
+    expect(await states(page)).toEqual(['starting', 'running', 'alive']);
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as { lifecycleApp: LifecycleApp }).lifecycleApp.foreground(),
+      ),
+    ).toBe('visible');
+  });
+
   it('a task that plays keeps playing when its tab is hidden', async () => {
     const page = await tab(`app.html?host=${host}`);
     await appOf(page);

@@ -77,6 +77,12 @@ export interface LaunchAppOptions {
    * `stateStore`). Used when the task opts in with `defineBackgroundTask({ resume: true })`.
    */
   stateStore?: PlaybackStateStore;
+  /**
+   * In a browser: whether the app's foreground follows its page (default `true`): the page
+   * hidden or frozen suspends it, shown again resumes it, unloaded for good terminates it.
+   * Node ignores it.
+   */
+  pageLifecycle?: boolean;
 }
 
 type ForegroundState = 'visible' | 'suspended' | 'terminated';

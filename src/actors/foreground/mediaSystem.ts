@@ -1,9 +1,9 @@
 import { createActor, type InspectionEvent, type Observer, toObserver } from 'xstate';
+import { defaultStateStore, followPlatform, joinPlatform } from '#platform/system';
 import { PLATFORM_HOST_KINDS } from '#platform/taskHosts';
 import type { AudioAdapter, AudioEngine } from '../../adapters/audio/types.js';
 import type { ControlsAdapter } from '../../adapters/controls/types.js';
 import { createVirtualControls, type VirtualControls } from '../../adapters/controls/virtual.js';
-import { createMemoryStateStore } from '../../adapters/store/memory.js';
 import { checkStateStore, type PlaybackStateStore } from '../../adapters/store/types.js';
 import type { HostKind } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
@@ -75,9 +75,17 @@ export interface MediaSystemOptions {
    */
   audioEngine?: AudioEngine;
   /**
+   * In a browser: whether this system shares the device with the systems of the origin's other
+   * tabs (default `true`, where the page has Web Locks): a task that starts under exclusivity
+   * cancels the other tabs' holder with `systemPolicy`, and `backgroundTasks()` lists their tasks
+   * (marked `tab: 'other'`). Node ignores it.
+   */
+  tabs?: boolean;
+  /**
    * Where the apps' playback checkpoints are kept, by app id, for tasks that opt in with
-   * `defineBackgroundTask({ resume: true })` (default: in memory, for the system's lifetime).
-   * `backbeat/store/jsonFile` keeps them in a file across runs.
+   * `defineBackgroundTask({ resume: true })` (default: in memory, for the system's lifetime;
+   * in a browser, IndexedDB, so a reload resumes). `backbeat/store/jsonFile` keeps them in a
+   * file across runs.
    */
   stateStore?: PlaybackStateStore;
 }
@@ -233,9 +241,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
     completionAckMs: 1_000,
     audio: options.audio ?? { kind: 'virtual' },
     stateStore:
-      options.stateStore === undefined
-        ? createMemoryStateStore()
-        : checkStateStore(options.stateStore),
+      options.stateStore === undefined ? defaultStateStore() : checkStateStore(options.stateStore),
     ...(options.inlineAudio ? { inlineAudio: options.inlineAudio } : {}),
     ...(options.audioEngine ? { audioEngine: options.audioEngine } : {}),
     ...(options.inspect ? { inspect: inspectFunction(options.inspect) } : {}),
@@ -297,11 +303,17 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
       const previous = apps.get(launch.id);
       if (launch.stateStore !== undefined)
         checkStateStore(launch.stateStore, 'launchApp stateStore');
+      if (launch.pageLifecycle !== undefined && typeof launch.pageLifecycle !== 'boolean') {
+        throw new TypeError(
+          `launchApp pageLifecycle must be a boolean, got \`${String(launch.pageLifecycle)}\``,
+        );
+      }
       const app = new App({ ...launch, host }, appHost);
       apps.set(launch.id, app);
       send({ type: 'APP_LAUNCHED', appId: launch.id });
       // The task that outlived the previous foreground belongs to this one now.
       if (previous) app._adopt(previous);
+      followPlatform(app, launch);
       return app;
     },
     app: (id) => apps.get(id),
@@ -345,5 +357,6 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
       return disposing;
     },
   };
+  joinPlatform(system, options);
   return system;
 }

@@ -1,7 +1,6 @@
-// A real app of the built package, its foreground following the page. The follower is read
-// from the build's own module until the browser build of `launchApp` turns it on by default.
+// A real app of the built package: in a browser its foreground follows the page by default
+// (`?follow=off` launches it with `pageLifecycle: false`).
 import { createMediaSystem } from 'backbeat';
-import { followPageLifecycle } from '../../../../dist/actors/foreground/pageLifecycle.js';
 
 const params = new URLSearchParams(location.search);
 const system = createMediaSystem({ deviceFamily: params.get('family') ?? 'mobile' });
@@ -9,6 +8,7 @@ const app = system.launchApp({
   id: 'music',
   task: new URL('./tasks/quiet.mjs', import.meta.url),
   host: params.get('host') ?? 'inline',
+  pageLifecycle: params.get('follow') !== 'off',
 });
 const bmp = app.backgroundMediaPlayer;
 const states = [];
@@ -26,7 +26,6 @@ bmp.on('taskStateChanged', ({ state, reason }) => {
 });
 // Registering this handler starts the task (as reading `current` would).
 bmp.on('messageReceivedFromBackground', (e) => messages.push(e.data));
-followPageLifecycle(app, { target: window });
 // After the follower's own listener: the note shows the foreground state it left.
 document.addEventListener('visibilitychange', () => note(`page ${document.visibilityState}`));
 note('launched');

@@ -1,13 +1,10 @@
-// A real app of the built package whose media system shares its tasks with the origin's other
-// tabs. The share is read from the build's own module until the browser build of
-// `createMediaSystem` turns it on by default.
+// A real app of the built package: in a browser its media system shares its tasks with the
+// origin's other tabs by default.
 import { createMediaSystem } from 'backbeat';
-import { shareTasksAcrossTabs } from '../../../../dist/actors/foreground/tabs.js';
 
 const params = new URLSearchParams(location.search);
 const id = params.get('app') ?? 'music';
 const system = createMediaSystem({ deviceFamily: params.get('family') ?? 'mobile' });
-shareTasksAcrossTabs(system);
 const app = system.launchApp({
   id,
   task: new URL('./tasks/quiet.mjs', import.meta.url),
