@@ -268,8 +268,9 @@ describe.each(['worker', 'inline'])('a real app on the %s host', (host) => {
     });
     const saved = await page.waitForFunction(
       async () => {
+        // The checkpoint asked for; another one (`paused`) may show the position first.
         const checkpoint = await window.storeApp.saved();
-        return checkpoint?.position === 12_345 && checkpoint;
+        return checkpoint?.position === 12_345 && checkpoint.reason === 'requested' && checkpoint;
       },
       null,
       { timeout: 10_000 },
