@@ -8,6 +8,7 @@ import { runAudioContinuity } from './suites/audioContinuity.mjs';
 import { runAudioDecode } from './suites/audioDecode.mjs';
 import { runAudioGapless } from './suites/audioGapless.mjs';
 import { runAudioLatency } from './suites/audioLatency.mjs';
+import { runBrowser } from './suites/browser.mjs';
 import { runColdStart } from './suites/coldStart.mjs';
 import { runMemory } from './suites/memory.mjs';
 import { runPolicyScale } from './suites/policyScale.mjs';
@@ -31,6 +32,11 @@ const suites = [
   { ids: ['latency.playToSound'], units: ['us'], run: runAudioLatency },
   { ids: ['continuity.fgBlocked'], units: ['ms'], run: runAudioContinuity },
   { ids: ['decode.throughput'], units: ['audio s/s'], run: runAudioDecode },
+  {
+    ids: ['browser.rtt.call', 'browser.throughput.message', 'browser.gapless.gapSamples'],
+    units: ['us/call', 'msg/s', 'samples'],
+    run: runBrowser,
+  },
 ];
 
 function failedRows(suite, error) {

@@ -17,7 +17,7 @@ const MAX_LAG = 64;
 const CLEAN = 1e-5;
 
 /** Item lengths for a round: 0.7–1.3 s, different every round, never a multiple of 64. */
-function lengthsFor(round) {
+export function lengthsFor(round) {
   return Array.from({ length: ITEMS }, (_, i) => {
     const n = 30_871 + ((round * 7_919 + i * 12_343) % 26_460);
     return n % 64 === 0 ? n + 1 : n;
@@ -28,11 +28,61 @@ function lengthsFor(round) {
  * Gap (positive) or lost/overlapped samples (negative) at a join: the shift across it, from
  * windows that stay `MAX_LAG` samples clear of the join (so a shift up to that shows cleanly).
  */
-function gapAt(out, reference, at) {
+export function gapAt(out, reference, at) {
   const before = bestLag(out, reference, at - MAX_LAG - WINDOW, at - MAX_LAG, MAX_LAG);
   const after = bestLag(out, reference, at + MAX_LAG, at + MAX_LAG + WINDOW, MAX_LAG);
   if (before.rms > CLEAN || after.rms > CLEAN) return MAX_LAG + 1;
   return after.lag - before.lag;
+}
+
+/**
+ * Compares a rendered or recorded list (`out`, its first sample at index 0) with the items it
+ * played: the gap at each join, and the samples differing by more than 1e-6 over the whole list.
+ */
+export function compareJoins(out, items) {
+  const reference = concat(items);
+  const gaps = [];
+  let at = 0;
+  for (const item of items.slice(0, -1)) {
+    at += item.length;
+    gaps.push(gapAt(out, reference, at));
+  }
+  let mismatched = Math.abs(out.length - reference.length);
+  for (let i = 0; i < Math.min(out.length, reference.length); i++) {
+    if (Math.abs(out[i] - reference[i]) > 1e-6) mismatched++;
+  }
+  return { worst: Math.max(...gaps.map(Math.abs)), gaps, mismatched };
+}
+
+/**
+ * The row of a gap measurement (`value` as measureRounds returns it, `details` one
+ * compareJoins result per round). A ratio to a baseline of 0 means nothing: the ratio column
+ * repeats the value (0 = exact) and the row is met only at 0.
+ */
+export function gaplessRow(id, value, details, extra = {}) {
+  const zeros = value.samples.length ? value.samples.map(() => 0) : [0];
+  const row = makeRow({
+    id,
+    unit: 'samples',
+    better: 'lower',
+    value,
+    baseline: { samples: zeros, reason: null },
+    extra: {
+      joinsPerRound: ITEMS - 1,
+      gapsPerRound: details.map((d) => d.gaps),
+      mismatchedSamplesPerRound: details.map((d) => d.mismatched),
+      ...extra,
+    },
+  });
+  row.ratio = row.value;
+  row.target = 0;
+  if (row.value !== null) row.met = row.value <= 0;
+  if (row.roundRatios) row.roundRatios = value.samples;
+  row.note = row.note.replace(
+    /lower is better; no target$/,
+    'lower is better; target 0 samples; baseline 0 is the physical limit, so ratio = value',
+  );
+  return row;
 }
 
 async function measureRound(webAudio, dir, round) {
@@ -46,19 +96,7 @@ async function measureRound(webAudio, dir, round) {
     const bytes = new Uint8Array(await readFile(fileURLToPath(url)));
     decoded.push((await webAudio.decodeSource(bytes, url)).channels[0]);
   }
-  const reference = concat(decoded);
-  const out = rendered.channels[0];
-  const gaps = [];
-  let at = 0;
-  for (const item of decoded.slice(0, -1)) {
-    at += item.length;
-    gaps.push(gapAt(out, reference, at));
-  }
-  let mismatched = Math.abs(out.length - reference.length);
-  for (let i = 0; i < Math.min(out.length, reference.length); i++) {
-    if (Math.abs(out[i] - reference[i]) > 1e-6) mismatched++;
-  }
-  return { worst: Math.max(...gaps.map(Math.abs)), gaps, mismatched, lengths };
+  return { ...compareJoins(rendered.channels[0], decoded), lengths };
 }
 
 /** Measures gapless.gapSamples over `config.rounds` lists of three WAV items each. */
@@ -88,29 +126,7 @@ export async function runAudioGapless(config) {
       config.timeoutMs,
     );
     if (reason !== null) r.value.reason = reason;
-    const zeros = r.value.samples.length ? r.value.samples.map(() => 0) : [0];
-    const row = makeRow({
-      id: 'gapless.gapSamples',
-      unit: 'samples',
-      better: 'lower',
-      value: r.value,
-      baseline: { samples: zeros, reason: null },
-      extra: {
-        joinsPerRound: ITEMS - 1,
-        gapsPerRound: details.map((d) => d.gaps),
-        mismatchedSamplesPerRound: details.map((d) => d.mismatched),
-      },
-    });
-    // A ratio to a baseline of 0 means nothing: the ratio column repeats the value (0 = exact).
-    row.ratio = row.value;
-    row.target = 0;
-    if (row.value !== null) row.met = row.value <= 0;
-    if (row.roundRatios) row.roundRatios = r.value.samples;
-    row.note = row.note.replace(
-      /lower is better; no target$/,
-      'lower is better; target 0 samples; baseline 0 is the physical limit, so ratio = value',
-    );
-    return [row];
+    return [gaplessRow('gapless.gapSamples', r.value, details)];
   } finally {
     dir?.remove();
   }
