@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../../../clock.js';
 import { Emitter } from '../../../emitter.js';
 import { MediaError } from '../../../errors.js';
+import { NextGesture } from '../nextGesture.js';
 import type { AudioEngine, AudioEngineEventMap, AudioEngineState } from '../types.js';
 import { elementErrorKind, elementErrorText, type HtmlMediaHost, HtmlMediaTrack } from './track.js';
 
@@ -28,8 +29,6 @@ export interface HtmlMediaAudio extends AudioEngine {
   /** Closes every track and the preloaded element; later opens reject with `aborted`. */
   dispose(): void;
 }
-
-const GESTURES = ['pointerdown', 'keydown'] as const;
 
 /**
  * Creates the `<audio>` element engine for a page: each opened source is an element of its
@@ -66,7 +65,6 @@ class HtmlMediaEngine implements HtmlMediaAudio {
   #tracks = new Set<HtmlMediaTrack>();
   #preloaded: { uri: string; element: HTMLAudioElement } | null = null;
   #state: AudioEngineState = 'running';
-  #armed = false;
   #host: HtmlMediaHost = {
     refused: () => this.#set('suspended'),
     allowed: () => {
@@ -74,10 +72,10 @@ class HtmlMediaEngine implements HtmlMediaAudio {
     },
     closed: (track) => this.#tracks.delete(track),
   };
-  #onGesture = () => {
+  #gesture = new NextGesture(() => {
     this.#set('running');
     for (const track of this.#tracks) track.retry();
-  };
+  });
 
   constructor(options: HtmlMediaAudioOptions) {
     if (options === null || typeof options !== 'object') {
@@ -193,21 +191,9 @@ class HtmlMediaEngine implements HtmlMediaAudio {
   #set(state: AudioEngineState): void {
     if (this.#state === 'closed' || state === this.#state) return;
     this.#state = state;
-    if (state === 'suspended') this.#arm();
-    else this.#disarm();
+    if (state === 'suspended') this.#gesture.arm();
+    else this.#gesture.disarm();
     this.#events.emit('stateChanged', { state });
-  }
-
-  #arm(): void {
-    if (this.#armed) return;
-    this.#armed = true;
-    for (const type of GESTURES) addEventListener(type, this.#onGesture, { capture: true });
-  }
-
-  #disarm(): void {
-    if (!this.#armed) return;
-    this.#armed = false;
-    for (const type of GESTURES) removeEventListener(type, this.#onGesture, { capture: true });
   }
 }
 

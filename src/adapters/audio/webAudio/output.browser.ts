@@ -1,3 +1,4 @@
+import { NextGesture } from '../nextGesture.js';
 import type { AudioEngineState } from '../types.js';
 import { DEFAULT_LOOKAHEAD, type Output, type OutputOptions } from './outputTypes.js';
 
@@ -11,7 +12,6 @@ export { DEFAULT_LOOKAHEAD } from './outputTypes.js';
 export const OPENS_EAGERLY = true;
 
 /** The page events that count as a user gesture for the autoplay policy. */
-const GESTURES = ['pointerdown', 'keydown'] as const;
 
 /**
  * Opens the page's output. Offline: an `OfflineAudioContext`. Realtime: one `AudioContext`
@@ -67,8 +67,7 @@ class PageOutput implements Output {
   #state: AudioEngineState;
   #elementRefused = false;
   #closing: Promise<void> | null = null;
-  #armed = false;
-  #onGesture = () => this.resume();
+  #gesture = new NextGesture(() => this.resume());
 
   constructor(context: AudioContext, route: 'destination' | 'mediaElement', lookahead?: number) {
     this.context = context;
@@ -114,7 +113,7 @@ class PageOutput implements Output {
 
   close(): Promise<void> {
     if (!this.#closing) {
-      this.#disarm();
+      this.#gesture.disarm();
       if (this.element) {
         this.element.pause();
         this.element.srcObject = null;
@@ -152,23 +151,11 @@ class PageOutput implements Output {
   }
 
   #set(state: AudioEngineState): void {
-    if (state === 'suspended') this.#arm();
-    else this.#disarm();
+    if (state === 'suspended') this.#gesture.arm();
+    else this.#gesture.disarm();
     if (state === this.#state) return;
     this.#state = state;
     for (const listener of [...this.#listeners]) listener(state);
-  }
-
-  #arm(): void {
-    if (this.#armed || typeof addEventListener !== 'function') return;
-    this.#armed = true;
-    for (const type of GESTURES) addEventListener(type, this.#onGesture, { capture: true });
-  }
-
-  #disarm(): void {
-    if (!this.#armed) return;
-    this.#armed = false;
-    for (const type of GESTURES) removeEventListener(type, this.#onGesture, { capture: true });
   }
 }
 
