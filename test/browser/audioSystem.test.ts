@@ -54,4 +54,20 @@ describe.each(['worker', 'inline'])('a task on the %s host with Web Audio', (hos
     expect(result.maxDifference).toBeLessThan(1e-6);
     expect(result.freqs.map((f) => Math.round(f / 10) * 10)).toEqual([440, 660, 880]);
   });
+
+  it('stops its sound on the page when the task crashes while it plays', async () => {
+    const { page, log } = await openPage(browser, `${server.url}audioSystem/`);
+    await page.waitForFunction(() => (window as { ready?: boolean }).ready === true);
+    const result = (await page.evaluate(
+      (h) =>
+        (window as unknown as { crashWhilePlaying(h: string): Promise<unknown> }).crashWhilePlaying(
+          h,
+        ),
+      host,
+    )) as { states: string[]; before: number; after: number };
+    expect(log.errors).toEqual([]);
+    expect(result.states).toEqual(['starting', 'running', 'alive', 'terminated:crashed']);
+    expect(result.before).toBeGreaterThan(0.1);
+    expect(result.after).toBe(0);
+  });
 });

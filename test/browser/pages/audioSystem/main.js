@@ -43,4 +43,36 @@ window.playThrough = async (host) => {
   await system.dispose();
   return result;
 };
+// A task that crashes while it plays: its sound stops with it (the page closes its tracks).
+window.crashWhilePlaying = async (host) => {
+  const engine = createWebAudio({ sampleRate: lab.RATE, route: 'destination' });
+  const recorder = await lab.tap(engine.context, engine.outputNode);
+  const system = createMediaSystem({ audio: { kind: 'webAudio' }, audioEngine: engine });
+  const app = system.launchApp({ id: 'sound', task: new URL('./task.mjs', import.meta.url), host });
+  const bmp = app.backgroundMediaPlayer;
+  const states = [];
+  bmp.on('taskStateChanged', ({ state, reason }) =>
+    states.push(reason ? `${state}:${reason}` : state),
+  );
+  bmp.sendMessageToBackground({ type: 'play', urls: [lab.wavUrl(lab.tone(440, lab.RATE * 30))] });
+  // Sound first: a tenth of a second of it.
+  await lab.until(() => {
+    const x = recorder.samples();
+    const start = lab.firstSound(x);
+    return start >= 0 && x.length - start > lab.RATE / 10;
+  }, 'the tone');
+  bmp.sendMessageToBackground({ type: 'crash' });
+  await lab.until(() => states.some((s) => s.startsWith('terminated')), 'the crash');
+  // What the engine plays from a little after the end on (the render queue drains first).
+  const from = recorder.length + lab.RATE / 10;
+  await lab.until(() => recorder.length >= from + lab.RATE / 2, 'half a second after the crash');
+  const x = recorder.samples();
+  const result = {
+    states,
+    before: lab.rms(x, lab.firstSound(x), lab.firstSound(x) + lab.RATE / 20),
+    after: lab.rms(x, from, from + lab.RATE / 2),
+  };
+  await system.dispose();
+  return result;
+};
 window.ready = true;

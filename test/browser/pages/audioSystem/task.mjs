@@ -12,6 +12,7 @@ export default defineBackgroundTask({
     const bmp = taskInstance.backgroundMediaPlayer;
     const player = bmp.current;
     bmp.on('messageReceivedFromForeground', ({ data }) => {
+      if (data.type === 'crash') throw new Error('the task crashes while it plays');
       if (data.type !== 'play') return;
       const list = new MediaPlaybackList();
       for (const uri of data.urls)
