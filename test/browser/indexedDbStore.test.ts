@@ -266,16 +266,17 @@ describe.each(['worker', 'inline'])('a real app on the %s host', (host) => {
       window.storeApp.tell({ type: 'seek', ms: 12_345 });
       window.storeApp.tell({ type: 'checkpoint' });
     });
-    const saved = await page.waitForFunction(
-      async () => {
-        // The checkpoint asked for; another one (`paused`) may show the position first.
-        const checkpoint = await window.storeApp.saved();
-        return checkpoint?.position === 12_345 && checkpoint.reason === 'requested' && checkpoint;
-      },
-      null,
-      { timeout: 10_000 },
-    );
-    expect(await saved.jsonValue()).toMatchObject({ currentItemIndex: 1, reason: 'requested' });
+    // The checkpoint asked for, once the store holds it (another one, `paused`, may show the
+    // position first). The store answers asynchronously, so it is read from here, in a bounded
+    // poll: a predicate that returns a promise would end a waitForFunction at once.
+    type Saved = { position: number; reason: string; currentItemIndex: number } | null;
+    const read = () => page.evaluate(() => window.storeApp.saved() as Promise<Saved>);
+    let saved = await read();
+    for (let i = 0; i < 200 && !(saved?.position === 12_345 && saved.reason === 'requested'); i++) {
+      await page.waitForTimeout(25);
+      saved = await read();
+    }
+    expect(saved).toMatchObject({ position: 12_345, currentItemIndex: 1, reason: 'requested' });
 
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction(() => 'storeApp' in window, null, { timeout: 10_000 });
