@@ -66,6 +66,18 @@ async function tab(query = ''): Promise<Page> {
   await page.waitForFunction(() => 'tabs' in window, null, { timeout: 10_000 });
   return page;
 }
+/**
+ * Waits until the page's tab does (or, with `held: false`, does not) hold the audio lock. The
+ * page answers with a promise, so it is asked from here in a bounded poll: a waitForFunction
+ * predicate that returns a promise would end at once.
+ */
+async function untilAudioLock(page: Page, held: boolean): Promise<void> {
+  const holds = async () =>
+    (await page.evaluate(() => window.tabs.held())).includes('backbeat.audio');
+  for (let i = 0; i < 400 && (await holds()) !== held; i++) await page.waitForTimeout(25);
+  expect(await holds(), `the tab ${held ? 'holds' : 'has let go of'} the audio lock`).toBe(held);
+}
+
 const tasksOf = (page: Page) => page.evaluate(() => window.tabs.backgroundTasks());
 /** Waits until `page`'s backgroundTasks() equals `expected` (as JSON); returns them. */
 async function until(page: Page, expected: Task[]): Promise<Task[]> {
@@ -88,7 +100,7 @@ describe('tabs of one origin, exclusivity on', () => {
     const second = await tab();
     const a = await first.evaluate(() => window.tabs.start('music'));
     // The first tab's task holds audio; the second tab lists it as another tab's.
-    await first.waitForFunction(async () => (await window.tabs.held()).includes('backbeat.audio'));
+    await untilAudioLock(first, true);
     await until(second, [{ appId: 'music', instanceId: a, state: 'alive', tab: 'other' }]);
 
     const b = await second.evaluate(() => window.tabs.start('podcasts'));
@@ -137,11 +149,11 @@ describe('tabs of one origin, exclusivity on', () => {
     const first = await tab();
     const second = await tab();
     await first.evaluate(() => window.tabs.start('music'));
-    await first.waitForFunction(async () => (await window.tabs.held()).includes('backbeat.audio'));
+    await untilAudioLock(first, true);
     await first.evaluate(() => window.tabs.complete('music'));
-    await first.waitForFunction(async () => !(await window.tabs.held()).includes('backbeat.audio'));
+    await untilAudioLock(first, false);
     await second.evaluate(() => window.tabs.start('podcasts'));
-    await second.waitForFunction(async () => (await window.tabs.held()).includes('backbeat.audio'));
+    await untilAudioLock(second, true);
     expect(await first.evaluate(() => window.tabs.trail)).toEqual([
       'music:starting',
       'music:alive',
@@ -184,7 +196,7 @@ describe('tabs of one origin, exclusivity on', () => {
     await second.waitForFunction(() => window.tabs.backgroundTasks().length === 1);
     await first.evaluate(() => window.tabs.dispose());
     await until(second, []);
-    await first.waitForFunction(async () => !(await window.tabs.held()).includes('backbeat.audio'));
+    await untilAudioLock(first, false);
   });
 });
 
