@@ -9,7 +9,9 @@
  * - `controls`: the system media transport controls' state and requests;
  * - `audio`: the audio bridge between a task's audio client and a page's engine;
  * - `checkpoint`: the playback state a task leaves behind ("Resume");
- * - `wireError`, `inspection`: errors and inspection events in wire form.
+ * - `wireError`, `inspection`: errors and inspection events in wire form;
+ * - `machineDefinition`, `recording`: a statechart as plain data, and the inspector's recording
+ *   of a whole system and the feed that streams it.
  *
  * @packageDocumentation
  */
@@ -18,6 +20,8 @@ export * from './protocol/checkpoint.js';
 export * from './protocol/controls.js';
 export * from './protocol/envelopes.js';
 export * from './protocol/inspection.js';
+export * from './protocol/machineDefinition.js';
 export * from './protocol/player.js';
+export * from './protocol/recording.js';
 export * from './protocol/task.js';
 export * from './protocol/wireError.js';

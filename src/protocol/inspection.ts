@@ -6,6 +6,7 @@
  */
 import type { InspectionEvent } from 'xstate';
 import * as z from 'zod/mini';
+import { MachineDefinitionSchema } from './machineDefinition.js';
 import { english } from './zod.js';
 
 english();
@@ -34,6 +35,15 @@ export const InspectRecordSchema = z.object({
   event: z.optional(z.unknown()),
   snapshot: z.optional(z.unknown()),
   action: z.optional(z.unknown()),
+  /**
+   * `@xstate.actor` only: the id of the actor's machine (its definition's key), when it runs one.
+   */
+  machine: z.optional(z.string()),
+  /**
+   * `@xstate.actor` only, task side: the actor's machine as plain data, sent with the first actor
+   * of each machine in a task instance (later actors of the same machine carry only `machine`).
+   */
+  definition: z.optional(MachineDefinitionSchema),
 });
 /** A serialisable xstate inspection event. */
 export type InspectRecord = z.infer<typeof InspectRecordSchema>;
