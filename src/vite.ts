@@ -9,10 +9,57 @@
  * inline host imports the same classes), and a module worker loads it with its imports. Other
  * `new URL(…)` expressions are left to Vite.
  *
+ * It also puts the inspector page (`backbeat/inspector`'s `openInspector`) on the page's origin,
+ * at {@link INSPECTOR_PATH}: the dev server serves it from the package, and a build emits it
+ * when asked to (`backbeat({ inspector: true })`), since an app rarely ships its inspector.
+ *
  * @packageDocumentation
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
+
+/** Where the plugin puts the inspector page on the app's origin (`openInspector`'s default). */
+export const INSPECTOR_PATH = '/__backbeat/inspector/';
+
+/** The built inspector page in the package (`npm run build` makes it). */
+const pageDir = fileURLToPath(new URL('./inspector/page/', import.meta.url));
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
+
+/** The page's file for a request path under {@link INSPECTOR_PATH}, or null outside the page. */
+function pageFile(requestPath: string): string | null {
+  const rest = decodeURIComponent(requestPath.slice(INSPECTOR_PATH.length)) || 'index.html';
+  const file = normalize(join(pageDir, rest));
+  return file.startsWith(pageDir.endsWith(sep) ? pageDir : pageDir + sep) ? file : null;
+}
+
+async function pageFiles(dir = pageDir, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const name = `${prefix}${entry.name}`;
+    if (entry.isDirectory()) out.push(...(await pageFiles(join(dir, entry.name), `${name}/`)));
+    else out.push(name);
+  }
+  return out;
+}
+
+/** Options of {@link backbeat}. */
+export interface BackbeatPluginOptions {
+  /**
+   * The inspector page at {@link INSPECTOR_PATH}: the dev server always serves it unless this is
+   * `false`; `true` also emits it into a build.
+   */
+  inspector?: boolean;
+}
 
 const NEW_URL = /new\s+URL\(\s*(['"])([^'"`$]+)\1\s*,\s*import\.meta\.url\s*\)/g;
 const IMPORTS_TASK_ENTRY = /(?:from|import)\s*\(?\s*['"]backbeat\/task['"]/;
@@ -38,14 +85,62 @@ async function isTaskModule(file: string): Promise<boolean> {
  * export default defineConfig({ plugins: [backbeat()] });
  * // main.js, unchanged from Node:
  * // system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+ * // the inspector page, in dev: openInspector() opens /__backbeat/inspector/
  * ```
  */
-export function backbeat(): Plugin {
+export function backbeat(options: BackbeatPluginOptions = {}): Plugin {
+  let building = false;
   return {
     name: 'backbeat',
     enforce: 'pre',
-    apply: 'build',
+    configResolved(config) {
+      building = config.command === 'build';
+    },
+    configureServer(server) {
+      if (options.inspector === false) return;
+      server.middlewares.use(async (req, res, next) => {
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        if (`${path}/` === INSPECTOR_PATH) {
+          res.statusCode = 301;
+          res.setHeader('Location', `${INSPECTOR_PATH}${(req.url ?? '').slice(path.length)}`);
+          res.end();
+          return;
+        }
+        if (!path.startsWith(INSPECTOR_PATH)) return next();
+        const file = pageFile(path);
+        if (!file) {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        try {
+          const body = await readFile(file);
+          res.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
+          res.end(body);
+        } catch {
+          res.statusCode = 404;
+          res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+          res.end(`No inspector page file ${path} (is the package built? npm run build)`);
+        }
+      });
+    },
+    async generateBundle() {
+      if (options.inspector !== true) return;
+      const names = await pageFiles().catch((error: unknown) => {
+        throw new Error(
+          `backbeat({ inspector: true }): the inspector page is not built (${String(error)}); run npm run build in the backbeat package`,
+        );
+      });
+      for (const name of names) {
+        this.emitFile({
+          type: 'asset',
+          fileName: `${INSPECTOR_PATH.slice(1)}${name}`,
+          source: await readFile(join(pageDir, name)),
+        });
+      }
+    },
     async transform(code, id) {
+      if (!building) return null;
       if (!code.includes('import.meta.url') || id.includes('/node_modules/') || id.includes('?')) {
         return null;
       }
