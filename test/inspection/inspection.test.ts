@@ -200,9 +200,14 @@ describe('inspection of inline tasks that share one realm', () => {
     await Promise.all([send(one, 'later'), send(two, 'another'), send(two, 'later')]);
     await send(one, 'tick');
 
+    // the task's own actors, not the stand-in of the instance as a whole (`INSTANCE/instance`)
     const of = (app: App) =>
       actors(events)
-        .filter((e) => e.sessionId.startsWith(`${app.instanceId}/`))
+        .filter(
+          (e) =>
+            e.sessionId.startsWith(`${app.instanceId}/`) &&
+            e.sessionId !== `${app.instanceId}/instance`,
+        )
         .map((e) => e.name!.slice(`${app.instanceId}/`.length))
         .sort();
     // Nine actors in all, however they are attributed; then each task's must be its own.

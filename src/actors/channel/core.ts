@@ -34,6 +34,12 @@ export interface ChannelOptions {
    * so the side that waits for it can be answered instead of waiting for ever.
    */
   onInvalidCall?: (kind: 'call' | 'result', id: number, error: ProtocolError) => void;
+  /**
+   * Sees every envelope this side sends (as it is queued) and every one it accepts (before its
+   * listeners): how an inspected foreground shows what crosses the boundary. Absent, nothing
+   * is done per envelope.
+   */
+  onEnvelope?: (direction: 'sent' | 'received', envelope: Envelope) => void;
 }
 
 type Listener = (envelope: Envelope) => void;
@@ -68,12 +74,14 @@ export class Channel {
   #closed = false;
   #queue: Envelope[] = [];
   readonly #flushLater = (): void => this.flush();
+  readonly #observe: ChannelOptions['onEnvelope'];
   /** Set when sending must fail (the other side is gone). */
   sendBlocker: (() => Error) | undefined;
 
   constructor(endpoint: TransportEndpoint, options: ChannelOptions) {
     this.#endpoint = endpoint;
     this.#options = options;
+    this.#observe = options.onEnvelope;
     this.#unsubscribe = endpoint.onMessage((data) => this.#receive(data));
   }
 
@@ -105,6 +113,7 @@ export class Channel {
     ) as Envelope;
     envelope.v = PROTOCOL_VERSION;
     envelope.seq = seq;
+    if (this.#observe) this.#observe('sent', envelope);
     const queued = this.#queue.push(envelope);
     if (queued === 1) afterThisTurn(this.#flushLater);
     else if (queued >= BATCH_LIMIT) this.flush();
@@ -232,6 +241,7 @@ export class Channel {
       );
     }
     this.#receivedSeq = envelope.seq;
+    if (this.#observe) this.#observe('received', envelope);
     const set = this.#listeners.get(envelope.kind);
     if (!set) return;
     for (const listener of set.size === 1 ? set : [...set]) {

@@ -1,4 +1,4 @@
-import type { InspectionEvent } from 'xstate';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
 import type { AudioAdapter, AudioEngine } from '../../adapters/audio/types.js';
 import type { ControlsTarget } from '../../adapters/controls/types.js';
 import type { PlaybackStateStore } from '../../adapters/store/types.js';
@@ -26,6 +26,7 @@ import {
 import { copyValueSet, type ValueSet } from '../../valueSet.js';
 import { MessageBuffer } from '../messageBuffer.js';
 import { BackgroundMediaPlayer } from './backgroundMediaPlayer.js';
+import { inspectBoundary } from './boundaryInspection.js';
 import { PlaybackStateKeeper } from './playbackStateKeeper.js';
 import { MediaPlayerProxy } from './playerProxy.js';
 import { PlayerReplica } from './playerReplica.js';
@@ -50,6 +51,8 @@ export interface AppHost {
   audioEngine?: AudioEngine;
   /** Receives inspection events of the task's actors (relayed from the task). */
   inspect?: (event: InspectionEvent) => void;
+  /** The app's session actor in the system's statechart (`app:ID`), for inspection. */
+  sessionActor(appId: string): AnyActorRef | undefined;
   /** Where the apps' playback checkpoints are kept unless an app names its own store. */
   stateStore: PlaybackStateStore;
   taskStarting(app: App): void;
@@ -390,6 +393,14 @@ export class App {
     const inspection = inspect
       ? createTaskInspectionRelay({ appId: this.id, instanceId, inspect })
       : null;
+    const boundary = inspect
+      ? inspectBoundary({
+          appId: this.id,
+          instanceId,
+          session: this.#system.sessionActor(this.id),
+          inspect,
+        })
+      : null;
     // The App that owns this instance now: a relaunched foreground adopts it.
     const owner = (): App => {
       let app: App = this;
@@ -424,6 +435,7 @@ export class App {
       ...(this.#system.audioEngine ? { audioEngine: this.#system.audioEngine } : {}),
       heartbeat: this.#system.heartbeat,
       watchdogClock: this.#system.watchdogClock,
+      ...(boundary ? { onEnvelope: boundary.onEnvelope } : {}),
       handlers: {
         notice: (n) => owner().#onNotice(connection, n),
         event: (event) => owner().#onEvent(connection, event),
@@ -438,6 +450,7 @@ export class App {
         checkpoint: (state) => owner().#playbackState.receive(state),
         ended: (reason, info) => {
           inspection?.end(reason);
+          boundary?.end(reason);
           const app = owner();
           app.#closeReplica(instanceId);
           // A released instance may exit after a fresh one started: it speaks for itself only.

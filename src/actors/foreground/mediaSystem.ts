@@ -8,6 +8,7 @@ import { checkStateStore, type PlaybackStateStore } from '../../adapters/store/t
 import type { HostKind } from '../../adapters/transport/types.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { InvalidOperationError, SystemDisposedError } from '../../errors.js';
+import { sessionIds } from '../../machines/appSession.js';
 import type { DeviceFamily } from '../../machines/deviceFamilies.js';
 import {
   foregroundStateOf,
@@ -262,6 +263,7 @@ export function createMediaSystem(options: MediaSystemOptions = {}): MediaSystem
       controlsHolder = to;
       appHost.controlsReady(to);
     },
+    sessionActor: (appId) => actor.system.get(sessionIds.app(appId)),
     tracksTask: (appId, instanceId) =>
       liveTaskOf(actor.getSnapshot(), appId)?.instanceId === instanceId,
     taskEnded: (app) => {

@@ -16,7 +16,7 @@ import {
   type TaskInit,
 } from '../../protocol.js';
 import type { ValueSet } from '../../valueSet.js';
-import { type ForegroundChannel, openForegroundChannel } from '../channel.js';
+import { type ChannelOptions, type ForegroundChannel, openForegroundChannel } from '../channel.js';
 import type { TaskLocals } from '../task/taskMain.js';
 import { createWatchdog, type Watchdog } from './watchdog.js';
 
@@ -46,6 +46,8 @@ export interface TaskConnectionOptions {
   heartbeat: { intervalMs: number; timeoutMs: number } | false;
   watchdogClock: Clock;
   handlers: TaskConnectionHandlers;
+  /** Sees every envelope sent and accepted (inspection of the boundary); absent, nothing is. */
+  onEnvelope?: ChannelOptions['onEnvelope'];
 }
 
 function exitToReason(info: ExitInfo, requested: TerminationReason | 'completed' | null) {
@@ -84,6 +86,7 @@ export class TaskConnection {
       results: callResultSchemas,
       onProtocolError: (error) => handlers.protocolError(error),
       onSendError: (error) => handlers.protocolError(error),
+      ...(options.onEnvelope ? { onEnvelope: options.onEnvelope } : {}),
     });
     this.channel.on('lifecycle', (e) => {
       // The heartbeat guards a running task: before `run` the module may still be loading
