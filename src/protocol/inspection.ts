@@ -63,25 +63,42 @@ function toJsonValue(value: unknown): unknown {
   return text === undefined ? undefined : JSON.parse(text);
 }
 
+/** An actor ref as {@link toInspectRecord} reads it. */
+interface InspectedRef {
+  sessionId: string;
+  id?: string;
+  _parent?: InspectedRef;
+  getSnapshot?: () => unknown;
+}
+
+/** Names an actor ref on the wire (default: its `sessionId`). */
+export type SessionNamer = (ref: { sessionId: string }) => string;
+
+const bySessionId: SessionNamer = (ref) => ref.sessionId;
+
 /**
  * Turns an xstate inspection event into an {@link InspectRecord} that can cross a boundary:
- * actor refs become `sessionId` / `parentId` / `sourceId`, and `event`, `snapshot`, `action`
- * become JSON-like data (a machine snapshot through its `toJSON`).
+ * actor refs become `sessionId` / `parentId` / `sourceId` (as `name` gives them; by default
+ * their own session ids), and `event`, `snapshot`, `action` become JSON-like data (a machine
+ * snapshot through its `toJSON`). Given a `name`, `rootId` is the name of the actor's root.
  */
-export function toInspectRecord(event: InspectionEvent): InspectRecord {
-  const ref = event.actorRef as {
-    sessionId: string;
-    id?: string;
-    _parent?: { sessionId?: string };
-    getSnapshot?: () => unknown;
-  };
+export function toInspectRecord(
+  event: InspectionEvent,
+  name: SessionNamer = bySessionId,
+): InspectRecord {
+  const ref = event.actorRef as unknown as InspectedRef;
+  let rootId = event.rootId;
+  if (name !== bySessionId) {
+    let root = ref;
+    while (root._parent) root = root._parent;
+    rootId = name(root);
+  }
   const record: InspectRecord = {
     type: event.type,
-    sessionId: ref.sessionId,
-    rootId: event.rootId,
+    sessionId: name(ref),
+    rootId,
   };
-  const parentId = ref._parent?.sessionId;
-  if (parentId !== undefined) record.parentId = parentId;
+  if (ref._parent !== undefined) record.parentId = name(ref._parent);
   switch (event.type) {
     case '@xstate.actor':
       if (ref.id !== undefined) record.name = ref.id;
@@ -92,7 +109,7 @@ export function toInspectRecord(event: InspectionEvent): InspectRecord {
       }
       break;
     case '@xstate.event':
-      if (event.sourceRef) record.sourceId = event.sourceRef.sessionId;
+      if (event.sourceRef) record.sourceId = name(event.sourceRef);
       record.event = toJsonValue(event.event);
       break;
     case '@xstate.action':
