@@ -21,6 +21,17 @@ import {
 } from '../../protocol.js';
 import type { InspectObserver } from './taskEnvironment.js';
 
+/**
+ * The inspection events a task relays: actors, events and snapshots, all that Backbeat's
+ * inspector and `@statelyai/inspect` read. `@xstate.microstep` and `@xstate.action` (and any
+ * later kind) stay in the task: they would double the records of every event for no reader.
+ */
+const RELAYED: ReadonlySet<string> = new Set([
+  '@xstate.actor',
+  '@xstate.event',
+  '@xstate.snapshot',
+]);
+
 /** Where inspection records of one task go. */
 type RecordSink = (record: InspectRecord) => void;
 
@@ -126,7 +137,7 @@ export function createTaskInspection(options: { enabled: boolean }): TaskInspect
   };
   return {
     inspect(event) {
-      if (stopped) return;
+      if (stopped || !RELAYED.has(event.type)) return;
       let record: InspectRecord;
       try {
         record = inspectionRecord(event);
