@@ -48,51 +48,135 @@ export const InspectRecordSchema = z.object({
 /** A serialisable xstate inspection event. */
 export type InspectRecord = z.infer<typeof InspectRecordSchema>;
 
-/** JSON-like copy of `value`: `toJSON` honoured, functions dropped, repeats and bigints named. */
+/** What a walk of one value has met: objects seen (a repeat is named, not copied again). */
+type Seen = WeakSet<object>;
+
+/**
+ * A JSON-like copy of `value`, as `JSON.parse(JSON.stringify(value))` would give it, without the
+ * text in between: `toJSON` is honoured (dates, actor refs), functions, symbols and `undefined`
+ * are left out (`null` in arrays), non-finite numbers become `null`, bigints `"12n"`, and an
+ * object met a second time `"[Repeated]"`. What it returns is plain data, safe for
+ * `structuredClone` and `JSON.stringify`.
+ */
+function plain(value: unknown, key: string, seen: Seen): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      return `${value}n`;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return null;
+  if (seen.has(value)) return '[Repeated]';
+  seen.add(value);
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    const json: unknown = toJSON.call(value, key);
+    if (json !== value) return plain(json, key, seen);
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = plain(value[i], String(i), seen) ?? null;
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = plain((value as Record<string, unknown>)[k], k, seen);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** JSON-like copy of `value` (see {@link plain}); `undefined` stays `undefined`. */
 function toJsonValue(value: unknown): unknown {
-  if (value === undefined) return undefined;
-  const seen = new WeakSet<object>();
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (typeof v === 'object' && v !== null) {
-      if (seen.has(v)) return '[Repeated]';
-      seen.add(v);
-    }
-    return v;
-  });
-  return text === undefined ? undefined : JSON.parse(text);
+  return value === undefined ? undefined : plain(value, '', new WeakSet());
+}
+
+/** The parts of an actor's snapshot an inspector reads. */
+interface SnapshotParts {
+  status?: unknown;
+  value?: unknown;
+  context?: unknown;
+  output?: unknown;
+  error?: unknown;
+  tags?: unknown;
 }
 
 /**
- * Turns an xstate inspection event into an {@link InspectRecord} that can cross a boundary:
- * actor refs become `sessionId` / `parentId` / `sourceId`, and `event`, `snapshot`, `action`
- * become JSON-like data (a machine snapshot through its `toJSON`).
+ * An actor's snapshot as an inspector reads it: `status`, and those of `value`, `context`,
+ * `output`, `error` the actor has, plus a machine's `tags` when it has any. Left out: a
+ * machine's `children` (the children are actors of their own, each with its `parentId`) and
+ * `historyValue`.
  */
-export function toInspectRecord(event: InspectionEvent): InspectRecord {
-  const ref = event.actorRef as {
-    sessionId: string;
-    id?: string;
-    _parent?: { sessionId?: string };
-    getSnapshot?: () => unknown;
-  };
+function toSnapshotValue(snapshot: unknown): unknown {
+  if (snapshot === null || typeof snapshot !== 'object') return toJsonValue(snapshot);
+  const parts = snapshot as SnapshotParts;
+  const seen: Seen = new WeakSet();
+  const out: Record<string, unknown> = { status: plain(parts.status, 'status', seen) };
+  for (const key of ['value', 'context', 'output', 'error'] as const) {
+    if (parts[key] === undefined) continue;
+    const v = plain(parts[key], key, seen);
+    if (v !== undefined) out[key] = v;
+  }
+  const tags = parts.tags;
+  if (tags instanceof Set ? tags.size > 0 : Array.isArray(tags) && tags.length > 0)
+    out.tags = plain([...(tags as Iterable<unknown>)], 'tags', seen);
+  return out;
+}
+
+/** An actor ref as {@link toInspectRecord} reads it. */
+interface InspectedRef {
+  sessionId: string;
+  id?: string;
+  _parent?: InspectedRef;
+  getSnapshot?: () => unknown;
+}
+
+/** Names an actor ref on the wire (default: its `sessionId`). */
+export type SessionNamer = (ref: { sessionId: string }) => string;
+
+const bySessionId: SessionNamer = (ref) => ref.sessionId;
+
+/**
+ * Turns an xstate inspection event into an {@link InspectRecord} that can cross a boundary:
+ * actor refs become `sessionId` / `parentId` / `sourceId` (as `name` gives them; by default
+ * their own session ids), and `event`, `snapshot`, `action` become JSON-like data; of a snapshot
+ * only what an inspector reads (`status`, `value`, `context`, `output`, `error`, `tags`). Given a `name`, `rootId` is the name of the actor's root.
+ */
+export function toInspectRecord(
+  event: InspectionEvent,
+  name: SessionNamer = bySessionId,
+): InspectRecord {
+  const ref = event.actorRef as unknown as InspectedRef;
+  let rootId = event.rootId;
+  if (name !== bySessionId) {
+    let root = ref;
+    while (root._parent) root = root._parent;
+    rootId = name(root);
+  }
   const record: InspectRecord = {
     type: event.type,
-    sessionId: ref.sessionId,
-    rootId: event.rootId,
+    sessionId: name(ref),
+    rootId,
   };
-  const parentId = ref._parent?.sessionId;
-  if (parentId !== undefined) record.parentId = parentId;
+  if (ref._parent !== undefined) record.parentId = name(ref._parent);
   switch (event.type) {
     case '@xstate.actor':
       if (ref.id !== undefined) record.name = ref.id;
       try {
-        record.snapshot = toJsonValue(ref.getSnapshot?.());
+        record.snapshot = toSnapshotValue(ref.getSnapshot?.());
       } catch {
         // an actor announced from its constructor has no snapshot yet
       }
       break;
     case '@xstate.event':
-      if (event.sourceRef) record.sourceId = event.sourceRef.sessionId;
+      if (event.sourceRef) record.sourceId = name(event.sourceRef);
       record.event = toJsonValue(event.event);
       break;
     case '@xstate.action':
@@ -100,7 +184,7 @@ export function toInspectRecord(event: InspectionEvent): InspectRecord {
       break;
     default:
       record.event = toJsonValue(event.event);
-      record.snapshot = toJsonValue(event.snapshot);
+      record.snapshot = toSnapshotValue(event.snapshot);
   }
   return record;
 }

@@ -1,8 +1,9 @@
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { type App, createMediaSystem, type MediaSystem, type ValueSet } from 'backbeat';
+import type { TaskActorRef } from 'backbeat/testing';
 import { waitFor } from 'backbeat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createActor, createMachine } from 'xstate';
+import { createActor, createMachine, type InspectionEvent } from 'xstate';
 
 /*
  * One `inspect` observer sees both sides of the boundary: the foreground's mediaSystem actor
@@ -128,7 +129,13 @@ describe.each(['worker', 'process', 'inline'] as const)(
 
     it("the task's own actors are seen when it hands them `taskInstance.inspect`, wherever they start", async () => {
       const { inspector, events } = collectingInspector();
-      system = createMediaSystem({ inspect: (e) => inspector.inspect.next?.(e) });
+      const raw: InspectionEvent[] = [];
+      system = createMediaSystem({
+        inspect: (e) => {
+          raw.push(e);
+          inspector.inspect.next?.(e);
+        },
+      });
       const app = system.launchApp({ id: 'own', task: fixture('ownMachine'), host });
       const ready = nextMessage(app, 'ready');
       void app.backgroundMediaPlayer.current;
@@ -164,6 +171,46 @@ describe.each(['worker', 'process', 'inline'] as const)(
       expect(names.filter((n) => n.endsWith('testOwn'))).toEqual([]);
       expect(names.filter((n) => n === 'mediaSystem')).toHaveLength(1);
       expect(names.filter((n) => n.includes('/') && n.endsWith('mediaSystem'))).toEqual([]);
+
+      // Each task actor running a machine arrives with the machine's definition: the task's own
+      // (one definition for both actors of `ownCounter`) and Backbeat's.
+      const standIns = raw
+        .filter((e) => e.type === '@xstate.actor' && 'origin' in e.actorRef)
+        .map((e) => e.actorRef as unknown as TaskActorRef);
+      // The task's own xstate and Backbeat's number their sessions alike: each still has its own.
+      expect(new Set(standIns.map((r) => r.sessionId)).size).toBe(standIns.length);
+      const byName = (name: string) => standIns.filter((r) => r.id === `${instanceId}/${name}`);
+      const [own] = byName('ownCounter');
+      const [another] = byName('another');
+      expect(own!.machine).toBe('ownCounter');
+      expect(own!.definition).toEqual({
+        id: 'ownCounter',
+        root: expect.objectContaining({
+          type: 'compound',
+          initial: 'idle',
+          states: {
+            idle: expect.objectContaining({
+              path: ['idle'],
+              transitions: [{ event: 'TICK', targets: ['ticked'] }],
+            }),
+            ticked: expect.objectContaining({
+              path: ['ticked'],
+              transitions: [{ event: 'TICK', targets: ['idle'] }],
+            }),
+          },
+        }),
+      });
+      expect(another!.machine).toBe('ownCounter');
+      expect(another!.definition).toBe(own!.definition);
+      const [mediaPlayer] = byName('mediaPlayer');
+      expect(mediaPlayer!.definition?.id).toBe('mediaPlayer');
+      expect(Object.keys(mediaPlayer!.definition!.root.states)).toEqual(
+        expect.arrayContaining(['closed', 'playing']),
+      );
+      const lists = byName('playbackList');
+      expect(lists).toHaveLength(2);
+      expect(lists[0]!.definition?.id).toBe('playbackList');
+      expect(lists[1]!.definition).toBe(lists[0]!.definition);
     });
 
     it('without an inspect observer the task has none to hand out', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Actor, createActor, createMachine, type InspectionEvent } from 'xstate';
+import { Actor, createActor, createMachine, fromPromise, type InspectionEvent } from 'xstate';
 import { createTaskInspectionRelay, TaskActorRef } from '../../src/actors/foreground/taskActors.ts';
 import { createTaskInspection } from '../../src/actors/task/taskInspection.ts';
 import { InvalidOperationError } from '../../src/errors.ts';
+import { serializeMachine } from '../../src/inspector/definition.ts';
 import { type InspectRecord, InspectRecordSchema } from '../../src/protocol.ts';
 
 const toggle = createMachine({
@@ -57,6 +58,96 @@ describe('task side: createTaskInspection', () => {
     expect(records.every((r) => r.rootId === mine.sessionId)).toBe(true);
   });
 
+  it('an actor running a machine names it; the first of each machine id carries its definition', () => {
+    const records: InspectRecord[] = [];
+    const inspection = createTaskInspection({ enabled: true });
+    inspection.connect((r) => records.push(r));
+    createActor(parent, { inspect: inspection.inspect }).start();
+    createActor(toggle, { id: 'second', inspect: inspection.inspect }).start();
+    createActor(
+      fromPromise(() => new Promise(() => {})),
+      { inspect: inspection.inspect },
+    ).start();
+    const announced = records.filter((r) => r.type === '@xstate.actor');
+    expect(announced.map((r) => [r.name, r.machine, r.definition?.id])).toEqual([
+      ['parent', 'parent', 'parent'],
+      ['child', 'toggle', 'toggle'],
+      ['second', 'toggle', undefined],
+      [announced[3]!.sessionId, undefined, undefined],
+    ]);
+    expect(announced[1]!.definition).toEqual(serializeMachine(toggle));
+    for (const record of records) expect(InspectRecordSchema.parse(record)).toEqual(record);
+    // Another task instance (another inspection) sends its own definitions.
+    const again: InspectRecord[] = [];
+    const other = createTaskInspection({ enabled: true });
+    other.connect((r) => again.push(r));
+    createActor(toggle, { inspect: other.inspect }).start();
+    expect(again.find((r) => r.type === '@xstate.actor')?.definition?.id).toBe('toggle');
+  });
+
+  it('a machine that cannot be described still reports its actor and events, without a definition', () => {
+    const records: InspectRecord[] = [];
+    const inspection = createTaskInspection({ enabled: true });
+    inspection.connect((r) => records.push(r));
+    // A state node whose transitions serializeMachine cannot read.
+    const broken = createMachine({
+      id: 'broken',
+      initial: 'a',
+      states: { a: { on: { GO: 'b' } }, b: {} },
+    });
+    Object.defineProperty(broken.root, 'transitions', {
+      get() {
+        throw new Error('unreadable');
+      },
+    });
+    const actor = createActor(broken, { inspect: inspection.inspect }).start();
+    actor.send({ type: 'GO' });
+    // And one whose definition the schema refuses (a state type it does not know).
+    const odd = createMachine({ id: 'odd', initial: 'a', states: { a: {} } });
+    (odd.root as unknown as { type: string }).type = 'weird';
+    createActor(odd, { inspect: inspection.inspect }).start();
+    const announced = records.filter((r) => r.type === '@xstate.actor');
+    expect(announced.map((r) => [r.machine, r.definition])).toEqual([
+      ['broken', undefined],
+      ['odd', undefined],
+    ]);
+    expect(
+      records.some(
+        (r) => r.type === '@xstate.snapshot' && (r.snapshot as { value?: string }).value === 'b',
+      ),
+    ).toBe(true);
+    for (const record of records) expect(InspectRecordSchema.parse(record)).toEqual(record);
+  });
+
+  it('actors of two xstate copies with the same session id are told apart', () => {
+    const records: InspectRecord[] = [];
+    const inspection = createTaskInspection({ enabled: true });
+    inspection.connect((r) => records.push(r));
+    // Two roots and a child as two copies of xstate would number them: both roots `x:0`.
+    const ours = { sessionId: 'x:0', id: 'x:0' };
+    const theirs = { sessionId: 'x:0', id: 'x:0' };
+    const child = { sessionId: 'x:1', id: 'kid', _parent: theirs };
+    const inspect = inspection.inspect as (event: InspectionEvent) => void;
+    const announce = (actorRef: object) =>
+      inspect({ type: '@xstate.actor', actorRef, rootId: 'x:0' } as never);
+    announce(ours);
+    announce(theirs);
+    announce(child);
+    inspect({
+      type: '@xstate.event',
+      actorRef: ours,
+      sourceRef: child,
+      rootId: 'x:0',
+      event: { type: 'PING' },
+    } as never);
+    expect(records.map((r) => [r.sessionId, r.parentId, r.rootId, r.sourceId])).toEqual([
+      ['x:0', undefined, 'x:0', undefined],
+      ['x:0~2', undefined, 'x:0~2', undefined],
+      ['x:1', 'x:0~2', 'x:0~2', undefined],
+      ['x:0', undefined, 'x:0', 'x:1'],
+    ]);
+  });
+
   it('a sink that throws (the channel closed) ends the forwarding quietly', () => {
     let calls = 0;
     const inspection = createTaskInspection({ enabled: true });
@@ -86,6 +177,7 @@ describe('foreground side: createTaskInspectionRelay', () => {
         type: '@xstate.actor',
         sessionId: 'x:0',
         name: 'mediaPlayer',
+        machine: 'mediaPlayer',
         snapshot: { status: 'active', value: 'closed' },
       }),
     );
@@ -151,5 +243,38 @@ describe('foreground side: createTaskInspectionRelay', () => {
       }),
     ]);
     expect((seen[0] as any).actorRef.sessionId).toBe('a#1.1/x:0');
+  });
+
+  it('remembers each machine definition of the instance: later actors of that machine get it too', () => {
+    const seen: InspectionEvent[] = [];
+    const relay = createTaskInspectionRelay({
+      appId: 'a',
+      instanceId: 'a#1.1',
+      inspect: (e) => seen.push(e),
+    });
+    const definition = serializeMachine(toggle);
+    relay.receive(
+      record({ type: '@xstate.actor', sessionId: 'x:0', machine: 'toggle', definition }),
+    );
+    relay.receive(record({ type: '@xstate.actor', sessionId: 'x:1', machine: 'toggle' }));
+    relay.receive(record({ type: '@xstate.actor', sessionId: 'x:2', machine: 'unknown' }));
+    relay.receive(record({ type: '@xstate.actor', sessionId: 'x:3' }));
+    const [first, second, unknown, plain] = seen.map((e) => e.actorRef as unknown as TaskActorRef);
+    expect(first!.definition).toBe(definition);
+    expect(second!.definition).toBe(definition);
+    expect(second!.machine).toBe('toggle');
+    expect(second!.logic).toBeUndefined();
+    expect(unknown!.machine).toBe('unknown');
+    expect(unknown!.definition).toBeUndefined();
+    expect(plain!.machine).toBeUndefined();
+    expect(plain!.definition).toBeUndefined();
+    // Another instance of the task knows nothing of this one's definitions.
+    const other: InspectionEvent[] = [];
+    createTaskInspectionRelay({
+      appId: 'a',
+      instanceId: 'a#1.2',
+      inspect: (e) => other.push(e),
+    }).receive(record({ type: '@xstate.actor', sessionId: 'x:1', machine: 'toggle' }));
+    expect((other[0]!.actorRef as unknown as TaskActorRef).definition).toBeUndefined();
   });
 });

@@ -10,9 +10,12 @@ import type { AnyEventObject, AnyStateMachine, InspectionEvent, Snapshot } from 
 import { InvalidOperationError } from '../../errors.js';
 import { mediaPlayerMachine } from '../../machines/mediaPlayer.js';
 import { playbackListMachine } from '../../machines/playbackList.js';
-import type { InspectRecord } from '../../protocol.js';
+import type { InspectRecord, MachineDefinition } from '../../protocol.js';
 
-/** Backbeat's own task-side machines, by machine id, so an inspector can draw them. */
+/**
+ * Backbeat's own task-side machines, by machine id: a stand-in's `logic`, which
+ * `@statelyai/inspect` draws from `logic.config` (Backbeat's inspector uses `definition`).
+ */
 const knownMachines: ReadonlyMap<string, AnyStateMachine> = new Map<string, AnyStateMachine>([
   [mediaPlayerMachine.id, mediaPlayerMachine],
   [playbackListMachine.id, playbackListMachine],
@@ -28,7 +31,8 @@ export interface TaskActorOrigin {
 /**
  * A stand-in, in the foreground, for an actor that runs in a background task. It carries what
  * inspectors read — `sessionId`, `id`, `_parent`, `logic` (for Backbeat's own machines),
- * `getSnapshot()` — and `origin`. It cannot be sent events: the actor is in another realm.
+ * `getSnapshot()` — and `origin`, `machine` and `definition` (the statechart as plain data, as
+ * the task sent it). It cannot be sent events: the actor is in another realm.
  *
  * @example
  * ```ts
@@ -49,6 +53,10 @@ export class TaskActorRef {
   _parent: TaskActorRef | undefined;
   /** The machine, when it is one of Backbeat's own (inspectors draw it from `logic.config`). */
   logic: AnyStateMachine | undefined;
+  /** The id of the machine the actor runs, when it runs one. */
+  machine: string | undefined;
+  /** The actor's machine as plain data, when it runs one the task could describe. */
+  definition: MachineDefinition | undefined;
   readonly origin: TaskActorOrigin;
   #snapshot: Snapshot<unknown> | undefined;
 
@@ -58,6 +66,8 @@ export class TaskActorRef {
     this.id = sessionId;
     this._parent = undefined;
     this.logic = undefined;
+    this.machine = undefined;
+    this.definition = undefined;
     this.origin = origin;
   }
 
@@ -115,6 +125,8 @@ export function createTaskInspectionRelay(options: {
     instanceId: options.instanceId,
   };
   const refs = new Map<string, TaskActorRef>();
+  // Definitions by machine id: the task sends each once, with the first actor running it.
+  const definitions = new Map<string, MachineDefinition>();
   const stopped = new Set<string>();
   let ended = false;
   const qualify = (sessionId: string) => `${options.instanceId}/${sessionId}`;
@@ -145,7 +157,14 @@ export function createTaskInspectionRelay(options: {
         case '@xstate.actor':
           actorRef.id = `${options.instanceId}/${record.name ?? record.sessionId}`;
           if (record.parentId !== undefined) actorRef._parent = refOf(record.parentId);
-          if (record.name !== undefined) actorRef.logic = knownMachines.get(record.name);
+          if (record.machine !== undefined) {
+            if (record.definition && !definitions.has(record.machine))
+              definitions.set(record.machine, record.definition);
+            actorRef.machine = record.machine;
+            actorRef.definition = definitions.get(record.machine);
+          }
+          actorRef.logic =
+            record.machine === undefined ? undefined : knownMachines.get(record.machine);
           actorRef._setSnapshot(record.snapshot);
           emit({ type: '@xstate.actor', actorRef, rootId });
           break;
