@@ -257,7 +257,7 @@ function fitScale(): number {
 function applyZoom(): void {
   if (!diagram) return;
   // default: fit to the width, but never so small the labels cannot be read, nor over 1:1
-  const scale = state.zoom ?? Math.min(1, Math.max(0.6, fitScale()));
+  const scale = state.zoom ?? Math.min(1, Math.max(0.75, fitScale()));
   const { element, width, height } = diagram.view;
   element.setAttribute('width', String(Math.round(width * scale)));
   element.setAttribute('height', String(Math.round(height * scale)));
