@@ -311,6 +311,7 @@ function renderEvents(): void {
     model,
     app: state.app,
     currentEvent: current,
+    seq: state.seq,
     extraBefore: state.extraBefore,
     extraAfter: state.extraAfter,
   });

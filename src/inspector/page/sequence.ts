@@ -20,6 +20,8 @@ export interface SequenceView {
   app: string;
   /** The seq of the event to mark current (`aria-current`), or -1. */
   currentEvent: number;
+  /** The selected point in time: later events are shown as not yet happened. */
+  seq: number;
   /** Extra items shown before / after the window. */
   extraBefore: number;
   extraAfter: number;
@@ -90,7 +92,7 @@ export function renderSequence(
           'aria-label': `${type} ${sourceName ? `${sourceName} → ` : '→ '}${targetName} ${time}`,
           'aria-current': current ? 'true' : undefined,
           'data-seq': entry.seq,
-          class: `event${crossing ? ` crossing ${crossing === 'foreground→task' ? 'to-task' : 'to-foreground'}` : ''}${current ? ' current' : ''}`,
+          class: `event${entry.seq > view.seq ? ' later' : ''}${crossing ? ` crossing ${crossing === 'foreground→task' ? 'to-task' : 'to-foreground'}` : ''}${current ? ' current' : ''}`,
           tabindex: current ? 0 : -1,
         },
         h('span', { class: 'time' }, time),
