@@ -37,11 +37,10 @@ export function renderDiagram(layout: DiagramLayout): Diagram {
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     width: layout.width,
     height: layout.height,
-    role: 'img',
-    'aria-label': `Statechart ${layout.root.name}`,
+    // a group, not an image: an image's children (the states) would be hidden from the tree
+    role: 'group',
+    'aria-label': `Statechart of ${layout.root.name}`,
   });
-  // the states are groups of an image: let them be found (role img hides its children)
-  root.setAttribute('role', 'group');
   const defs = svg('defs');
   const marker = svg('marker', {
     id: markerId,

@@ -10,11 +10,12 @@ import type { Recording } from '../../protocol/recording.js';
 import { inApp, orderedActors, renderActorTree, wireActorTree } from './actorTree.js';
 import { type Diagram, renderDiagram } from './diagram.js';
 import { h } from './dom.js';
-import { cachedLayout, stateName } from './layout.js';
+import { cachedLayout } from './layout.js';
 import {
   activePaths,
   emptyRecording,
   formatTime,
+  lastAtOrBefore,
   parseRecordingText,
   RecordingModel,
   statusOf,
@@ -140,10 +141,7 @@ function renderTimeline(): void {
   ui.timeline.disabled = n === 0;
   ui.timeline.min = '0';
   ui.timeline.max = String(Math.max(0, n - 1));
-  const index = Math.max(
-    0,
-    model.seqs.indexOf(state.seq) === -1 ? nearestIndex(state.seq) : model.seqs.indexOf(state.seq),
-  );
+  const index = Math.max(0, lastAtOrBefore(model.seqs, state.seq));
   ui.timeline.value = String(index);
   const entry = model.entryAt(state.seq);
   const text = entry
@@ -154,12 +152,6 @@ function renderTimeline(): void {
   ui.pause.setAttribute('aria-pressed', String(state.paused));
   ui.pause.textContent = state.paused ? 'Paused: resume live' : 'Pause live updates';
   ui.pause.setAttribute('aria-label', 'Pause live updates');
-}
-
-function nearestIndex(seq: number): number {
-  let i = 0;
-  while (i + 1 < model.seqs.length && (model.seqs[i + 1] as number) <= seq) i++;
-  return i;
 }
 
 // ---- the statechart ----
@@ -211,10 +203,6 @@ function renderChart(): void {
       if (pendingKey !== drawKey) return;
       pendingKey = undefined;
       const view = renderDiagram(layout);
-      view.element.setAttribute(
-        'aria-label',
-        `Statechart of ${stateName(definition, definition.root)}`,
-      );
       diagram = { key: drawKey, definition, view };
       state.zoom = undefined;
       ui.chart.replaceChildren(view.element);
@@ -434,7 +422,7 @@ ui.sequence.addEventListener('click', (event) => {
   // the snapshot after the event: the target's next snapshot (or the event itself)
   const target = entry.record.sessionId;
   let at = seq;
-  for (let i = model.seqs.indexOf(seq) + 1; i < model.recording.entries.length; i++) {
+  for (let i = lastAtOrBefore(model.seqs, seq) + 1; i < model.recording.entries.length; i++) {
     const next = model.recording.entries[i];
     if (!next) break;
     if (next.record.sessionId === target && next.record.type === '@xstate.snapshot') {

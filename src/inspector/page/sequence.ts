@@ -27,15 +27,23 @@ export interface SequenceView {
   extraAfter: number;
 }
 
-/** The events that pass the app filter (all when `app` is ``). */
+let memo:
+  | { model: RecordingModel; version: number; app: string; events: RecordingEntry[] }
+  | undefined;
+
+/** The events that pass the app filter (all when `app` is ``); kept until the model changes. */
 export function filteredEvents(model: RecordingModel, app: string): RecordingEntry[] {
   if (app === '') return model.events;
-  return model.events.filter((entry) => {
+  if (memo?.model === model && memo.version === model.version && memo.app === app)
+    return memo.events;
+  const events = model.events.filter((entry) => {
     const target = model.actor(entry.record.sessionId);
     const source = model.actor(entry.record.sourceId);
     const touches = (actor: typeof target) => actor?.appId === app;
     return touches(target) || touches(source);
   });
+  memo = { model, version: model.version, app, events };
+  return events;
 }
 
 function side(model: RecordingModel, sessionId: string | undefined, entry: RecordingEntry) {
@@ -108,6 +116,8 @@ export function renderSequence(
       ),
     );
   }
+  // one item is reachable with Tab: the current one, or else the first
+  if (!items.some((item) => item.tabIndex === 0) && items[0]) items[0].tabIndex = 0;
   list.replaceChildren(...items);
   return { before: start, after: events.length - end, total: events.length };
 }
