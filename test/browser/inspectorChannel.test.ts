@@ -1,6 +1,9 @@
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildPages,
   launchChromium,
   openPage,
   type PageServer,
@@ -46,7 +49,13 @@ interface Feed {
 
 declare global {
   interface Window {
-    inspectedApp: { url: string; flip(): void; entries(): number; close(): void };
+    inspectedApp: {
+      url: string;
+      exports: string[];
+      flip(): void;
+      entries(): number;
+      close(): void;
+    };
     feed: Feed;
   }
 }
@@ -103,6 +112,34 @@ async function expectFeed(target: Page | Frame, app: Page) {
 }
 
 describe('openInspector over a BroadcastChannel', () => {
+  it("resolves backbeat/inspector to its browser build, which a browser bundle takes without Node's modules", async () => {
+    const { page, errors } = await openApp('target=null');
+    const exports = await page.evaluate(() => window.inspectedApp.exports);
+    expect(exports).toEqual(
+      expect.arrayContaining([
+        'openInspector',
+        'createRecorder',
+        'loadRecording',
+        'serializeMachine',
+      ]),
+    );
+    expect(exports).not.toContain('startInspector');
+    expect(errors).toEqual([]);
+    const pages = new URL('./pages/inspectorChannel/', import.meta.url);
+    const built = await buildPages(pages, {
+      build: {
+        rollupOptions: {
+          input: ['index.html', 'viewer.html'].map((f) => fileURLToPath(new URL(f, pages))),
+        },
+      },
+    });
+    try {
+      expect(built.warnings.filter((w) => /node:|externalized/i.test(w))).toEqual([]);
+    } finally {
+      await rm(built.outDir, { recursive: true, force: true });
+    }
+  });
+
   it('feeds a page the app links to (target: null): the recording, then every delta', async () => {
     const plain = await openApp('target=null');
     expect(await plain.page.evaluate(() => window.inspectedApp.url)).toBe(

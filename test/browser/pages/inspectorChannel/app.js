@@ -1,14 +1,14 @@
 // An app of the built package: a small real xstate actor inspected through openInspector,
 // which feeds the inspector page over a BroadcastChannel. `?target=` says where the page opens
 // (`null`, `panel` or `window`); `?url=` is the page (the test's stand-in viewer).
-import { openInspector } from 'backbeat/inspector';
+import * as entry from 'backbeat/inspector';
 import { createActor, createMachine } from 'xstate';
 
 const params = new URLSearchParams(location.search);
 const where = params.get('target') ?? 'null';
 const target =
   where === 'panel' ? document.getElementById('panel') : where === 'window' ? 'window' : null;
-const inspector = openInspector({
+const inspector = entry.openInspector({
   target,
   url: params.get('url') ?? undefined,
   channel: params.get('channel') ?? undefined,
@@ -30,6 +30,7 @@ document.getElementById('url').textContent = inspector.url;
 
 window.inspectedApp = {
   url: inspector.url,
+  exports: Object.keys(entry).sort(),
   flip: () => actor.send({ type: 'FLIP' }),
   entries: () => inspector.recording().entries.length,
   close: () => inspector.close(),
