@@ -108,18 +108,63 @@ interface SnapshotParts {
   tags?: unknown;
 }
 
+/** Where a snapshot's context goes in wire form when only some of its keys changed. */
+const CONTEXT_CHANGES = 'contextChanges';
+
+/** A context as a plain record, or `undefined` when it is not one (an array, a primitive). */
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * The keys of `context` whose values are not those of `previous` (by identity, as xstate's
+ * `assign` keeps the values it does not change), as plain data; `undefined` when the change
+ * is not a set of keys: a key gone or a value that has no JSON form.
+ */
+function contextChanges(
+  context: Record<string, unknown>,
+  previous: Record<string, unknown>,
+  seen: Seen,
+): Record<string, unknown> | undefined {
+  for (const key of Object.keys(previous)) if (!Object.hasOwn(context, key)) return undefined;
+  const changes: Record<string, unknown> = {};
+  for (const key of Object.keys(context)) {
+    const value = context[key];
+    if (value === previous[key] && Object.hasOwn(previous, key)) continue;
+    const copy = plain(value, key, seen);
+    if (copy === undefined) return undefined;
+    changes[key] = copy;
+  }
+  return changes;
+}
+
 /**
  * An actor's snapshot as an inspector reads it: `status`, and those of `value`, `context`,
  * `output`, `error` the actor has, plus a machine's `tags` when it has any. Left out: a
  * machine's `children` (the children are actors of their own, each with its `parentId`) and
- * `historyValue`.
+ * `historyValue`. Given the context sent last for the actor, a context that differs from it only
+ * in the values of some keys goes as `contextChanges`, those keys alone
+ * ({@link fromSnapshotValue} puts the context together again).
  */
-function toSnapshotValue(snapshot: unknown): unknown {
+function toSnapshotValue(snapshot: unknown, previousContext?: unknown): unknown {
   if (snapshot === null || typeof snapshot !== 'object') return toJsonValue(snapshot);
   const parts = snapshot as SnapshotParts;
   const seen: Seen = new WeakSet();
   const out: Record<string, unknown> = { status: plain(parts.status, 'status', seen) };
-  for (const key of ['value', 'context', 'output', 'error'] as const) {
+  if (parts.value !== undefined) out.value = plain(parts.value, 'value', seen);
+  if (parts.context !== undefined) {
+    const context = recordOf(parts.context);
+    const previous = context && recordOf(previousContext);
+    const changes = previous && contextChanges(context, previous, seen);
+    if (changes) out[CONTEXT_CHANGES] = changes;
+    else {
+      const copy = plain(parts.context, 'context', seen);
+      if (copy !== undefined) out.context = copy;
+    }
+  }
+  for (const key of ['output', 'error'] as const) {
     if (parts[key] === undefined) continue;
     const v = plain(parts[key], key, seen);
     if (v !== undefined) out[key] = v;
@@ -128,6 +173,28 @@ function toSnapshotValue(snapshot: unknown): unknown {
   if (tags instanceof Set ? tags.size > 0 : Array.isArray(tags) && tags.length > 0)
     out.tags = plain([...(tags as Iterable<unknown>)], 'tags', seen);
   return out;
+}
+
+/**
+ * A snapshot of a record as the actor had it: one sent as `contextChanges` gets its context
+ * back from `previous` (the snapshot before it, as this function gave it) with the changed keys
+ * replaced. Any other value is returned as it is.
+ *
+ * @example
+ * ```ts
+ * let last: unknown;
+ * relay.on('inspect', (record) => {
+ *   if (record.snapshot !== undefined) last = fromSnapshotValue(last, record.snapshot);
+ * });
+ * ```
+ */
+export function fromSnapshotValue(previous: unknown, snapshot: unknown): unknown {
+  const wire = recordOf(snapshot);
+  const changes = wire && recordOf(wire[CONTEXT_CHANGES]);
+  if (!wire || !changes) return snapshot;
+  const { [CONTEXT_CHANGES]: _, ...rest } = wire;
+  const before = recordOf(recordOf(previous)?.context);
+  return { ...rest, context: before ? { ...before, ...changes } : changes };
 }
 
 /** An actor ref as {@link toInspectRecord} reads it. */
@@ -141,50 +208,74 @@ interface InspectedRef {
 /** Names an actor ref on the wire (default: its `sessionId`). */
 export type SessionNamer = (ref: { sessionId: string }) => string;
 
-const bySessionId: SessionNamer = (ref) => ref.sessionId;
+/** Options of {@link toInspectRecord}. */
+export interface InspectRecordOptions {
+  /** Names actor refs on the wire (default: their own session ids). */
+  name?: SessionNamer;
+  /**
+   * The context sent last for each actor, kept up to date by the calls given it: with it, the
+   * snapshot of an `@xstate.snapshot` sends only the context keys that changed
+   * (`contextChanges`, see {@link fromSnapshotValue}). Without it every snapshot carries its
+   * whole context.
+   */
+  contexts?: WeakMap<object, unknown>;
+}
 
 /**
  * Turns an xstate inspection event into an {@link InspectRecord} that can cross a boundary:
- * actor refs become `sessionId` / `parentId` / `sourceId` (as `name` gives them; by default
- * their own session ids), and `event`, `snapshot`, `action` become JSON-like data; of a snapshot
- * only what an inspector reads (`status`, `value`, `context`, `output`, `error`, `tags`). Given a `name`, `rootId` is the name of the actor's root.
+ * actor refs become `sessionId` / `parentId` / `sourceId` (as `options.name` gives them; by
+ * default their own session ids), and `event`, `snapshot`, `action` become JSON-like data; of a
+ * snapshot only what an inspector reads (`status`, `value`, `context`, `output`, `error`,
+ * `tags`). Given a `name`, `rootId` is the name of the actor's root.
+ *
+ * @example
+ * ```ts
+ * createActor(machine, { inspect: (event) => port.postMessage(toInspectRecord(event)) });
+ * ```
  */
 export function toInspectRecord(
   event: InspectionEvent,
-  name: SessionNamer = bySessionId,
+  options: InspectRecordOptions = {},
 ): InspectRecord {
+  const name = options.name;
   const ref = event.actorRef as unknown as InspectedRef;
   let rootId = event.rootId;
-  if (name !== bySessionId) {
+  if (name) {
     let root = ref;
     while (root._parent) root = root._parent;
     rootId = name(root);
   }
+  const nameOf = name ?? ((r: { sessionId: string }) => r.sessionId);
   const record: InspectRecord = {
     type: event.type,
-    sessionId: name(ref),
+    sessionId: nameOf(ref),
     rootId,
   };
-  if (ref._parent !== undefined) record.parentId = name(ref._parent);
+  if (ref._parent !== undefined) record.parentId = nameOf(ref._parent);
   switch (event.type) {
     case '@xstate.actor':
       if (ref.id !== undefined) record.name = ref.id;
       try {
-        record.snapshot = toSnapshotValue(ref.getSnapshot?.());
+        const snapshot = ref.getSnapshot?.();
+        record.snapshot = toSnapshotValue(snapshot);
+        options.contexts?.set(ref, (snapshot as SnapshotParts | undefined)?.context);
       } catch {
         // an actor announced from its constructor has no snapshot yet
       }
       break;
     case '@xstate.event':
-      if (event.sourceRef) record.sourceId = name(event.sourceRef);
+      if (event.sourceRef) record.sourceId = nameOf(event.sourceRef);
       record.event = toJsonValue(event.event);
       break;
     case '@xstate.action':
       record.action = toJsonValue(event.action);
       break;
-    default:
+    default: {
       record.event = toJsonValue(event.event);
-      record.snapshot = toSnapshotValue(event.snapshot);
+      const contexts = options.contexts;
+      record.snapshot = toSnapshotValue(event.snapshot, contexts?.get(ref));
+      contexts?.set(ref, (event.snapshot as SnapshotParts | undefined)?.context);
+    }
   }
   return record;
 }

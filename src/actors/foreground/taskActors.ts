@@ -10,7 +10,7 @@ import type { AnyEventObject, AnyStateMachine, InspectionEvent, Snapshot } from 
 import { InvalidOperationError } from '../../errors.js';
 import { mediaPlayerMachine } from '../../machines/mediaPlayer.js';
 import { playbackListMachine } from '../../machines/playbackList.js';
-import type { InspectRecord, MachineDefinition } from '../../protocol.js';
+import { fromSnapshotValue, type InspectRecord, type MachineDefinition } from '../../protocol.js';
 
 /**
  * Backbeat's own task-side machines, by machine id: a stand-in's `logic`, which
@@ -148,9 +148,14 @@ export function createTaskInspectionRelay(options: {
   };
 
   return {
-    receive(record) {
+    receive(wire) {
       if (ended) return;
-      const actorRef = refOf(record.sessionId);
+      const actorRef = refOf(wire.sessionId);
+      // A snapshot may carry only the context keys that changed since the actor's last one.
+      const record =
+        wire.snapshot === undefined
+          ? wire
+          : { ...wire, snapshot: fromSnapshotValue(actorRef.getSnapshot(), wire.snapshot) };
       const rootId = qualify(record.rootId);
       const event = (record.event ?? { type: '' }) as AnyEventObject;
       switch (record.type) {

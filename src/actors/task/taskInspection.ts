@@ -106,8 +106,10 @@ export function createTaskInspection(options: { enabled: boolean }): TaskInspect
     }
     return name;
   };
+  // The context last sent of each actor: a snapshot sends only the keys that changed.
+  const contexts = new WeakMap<object, unknown>();
   const inspectionRecord = (event: InspectionEvent): InspectRecord => {
-    const record = toInspectRecord(event, nameOf);
+    const record = toInspectRecord(event, { name: nameOf, contexts });
     if (record.type !== '@xstate.actor') return record;
     const ref = event.actorRef as unknown as NamedActor;
     const machineId = machineIdOf(ref.logic);
