@@ -379,6 +379,33 @@ describe('the inspector page, offline', () => {
     await saveScreenshot(page, 'inspector-page-bad-file');
   });
 
+  test('a dropped file loads; data shows as text, never as markup', async () => {
+    const page = await open('?recording=fixture.json');
+    await page.getByRole('treeitem', { name: 'app:music', exact: true }).waitFor();
+    const hostile = structuredClone(recording);
+    const player = Object.values(hostile.actors).find((a) => a.name === 'music#1.1/mediaPlayer');
+    if (!player) throw new Error('no player in the fixture');
+    player.name = '<img src=x onerror=window.pwned=1>';
+    const last = hostile.entries.findLast(
+      (e) => e.record.sessionId === player.sessionId && e.record.snapshot,
+    );
+    (last?.record.snapshot as { context: Record<string, unknown> }).context.source = '<b>bold</b>';
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      document.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
+    }, JSON.stringify(hostile));
+    await page.locator('#status').filter({ hasText: 'file dropped.json' }).waitFor();
+    await selectActor(page, player.name);
+    await page.getByRole('tree', { name: 'Snapshot' }).getByText('"<b>bold</b>"').waitFor();
+    expect(await page.locator('img, b').count()).toBe(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { pwned?: number }).pwned),
+    ).toBeUndefined();
+  });
+
   test('thousands of entries: the sequence stays a window, the timeline scrubs', async () => {
     const page = await open('?recording=long.json');
     const sequence = page.getByRole('list', { name: 'Sequence' });
