@@ -119,6 +119,8 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   });
   let closed = false;
   const feeds = new Set<ServerResponse>();
+  /** Each delta as an event-stream line, made once for all the feeds (they share the delta). */
+  const lines = new WeakMap<FeedMessage, string>();
 
   const pageDir = async (): Promise<string | undefined> => {
     if (ownPageDir !== undefined) return resolve(ownPageDir);
@@ -135,7 +137,12 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     });
     const send = (message: FeedMessage) => {
       if (res.writableEnded) return;
-      res.write(`data: ${JSON.stringify(message)}\n\n`);
+      let line = lines.get(message);
+      if (line === undefined) {
+        line = `data: ${JSON.stringify(message)}\n\n`;
+        lines.set(message, line);
+      }
+      res.write(line);
       if (res.writableLength > MAX_BACKLOG) res.end();
     };
     // read and subscribe in one go: nothing is missed, nothing is sent twice
