@@ -463,7 +463,7 @@ describe('the inspector page, live', () => {
     // paused: a delta is taken in, the view stays where it is
     const pause = page.getByRole('button', { name: 'Pause live updates' });
     await pause.click();
-    expect(await pause.getAttribute('aria-pressed')).toBe('true');
+    await page.locator('#pause[aria-pressed="true"]').waitFor();
     const before = await timelineValue(page);
     await feeder.evaluate(
       (delta) => (window as unknown as { feed: BroadcastChannel }).feed.postMessage(delta),

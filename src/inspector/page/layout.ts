@@ -128,7 +128,7 @@ function build(definition: MachineDefinition): Built {
   const edges: Built['edges'] = [];
   const byName = new Map<string, ElkNode>();
   let edgeCount = 0;
-  const visit = (node: StateNodeDefinition, parentType: string | undefined): ElkNode => {
+  const visit = (node: StateNodeDefinition): ElkNode => {
     const name = stateName(definition, node);
     const title = node.path.length === 0 ? name : node.key;
     const lines = details(node);
@@ -140,7 +140,7 @@ function build(definition: MachineDefinition): Built {
       elk.width = Math.max(72, header.width + (node.type === 'final' ? 6 : 0));
       elk.height = Math.max(36, header.height + (node.type === 'final' ? 6 : 0));
     } else {
-      elk.children = children.map((child) => visit(child, node.type));
+      elk.children = children.map(visit);
       elk.layoutOptions = {
         'elk.padding': `[top=${header.height + PAD},left=${PAD * 2},bottom=${PAD * 2},right=${PAD * 2}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
@@ -168,10 +168,9 @@ function build(definition: MachineDefinition): Built {
         });
       }
     }
-    void parentType;
     return elk;
   };
-  const root = visit(definition.root, undefined);
+  const root = visit(definition.root);
   const walk = (node: StateNodeDefinition): void => {
     const source = stateName(definition, node);
     for (const transition of node.transitions) {

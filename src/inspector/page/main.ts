@@ -403,6 +403,8 @@ ui.timeline.addEventListener('input', () => {
 ui.pause.addEventListener('click', () => {
   state.paused = !state.paused;
   if (!state.paused) state.clicked = undefined;
+  // the button answers at once; the rest of the view follows in the next render
+  ui.pause.setAttribute('aria-pressed', String(state.paused));
   invalidate();
 });
 
