@@ -177,3 +177,29 @@ export class MediaError extends BackbeatError {
   }
 }
 keepName(MediaError, 'MediaError');
+
+/** A recording (a saved inspector session) is not one: the message names the field and value. */
+export class RecordingError extends BackbeatError {
+  /** Where the first problem is, as a dotted path (`entries.3.seq`), or `''` for the whole. */
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('RECORDING_INVALID', message, options);
+    this.path = path;
+  }
+}
+keepName(RecordingError, 'RecordingError');
+
+/** The inspector could not listen on its port: another program has it. */
+export class PortInUseError extends BackbeatError {
+  /** The port asked for. */
+  readonly port: number;
+  constructor(port: number, options?: { cause?: unknown }) {
+    super(
+      'PORT_IN_USE',
+      `Port ${port} is in use on 127.0.0.1; choose another (\`port: 0\` takes a free one).`,
+      options,
+    );
+    this.port = port;
+  }
+}
+keepName(PortInUseError, 'PortInUseError');
