@@ -85,7 +85,8 @@ async function readRecording(file, loadRecording) {
   try {
     return loadRecording(json);
   } catch (error) {
-    throw new UsageError(`\`${file}\` is not a Backbeat recording: ${oneLine(error)}`);
+    // A RecordingError's message says what is wrong: `Not a Backbeat recording: \`format\` is …`.
+    throw new UsageError(`\`${file}\`: ${oneLine(error)}`);
   }
 }
 
@@ -101,7 +102,11 @@ async function inspect(argv) {
   try {
     inspector = await startInspector({ port: args.port, recording });
   } catch (error) {
-    throw new UsageError(`cannot start the inspector on port ${args.port}: ${oneLine(error)}`);
+    const why =
+      error?.code === 'PORT_IN_USE'
+        ? 'the port is in use on 127.0.0.1 (--port 0 takes a free one)'
+        : oneLine(error);
+    throw new UsageError(`cannot start the inspector on port ${args.port}: ${why}`);
   }
   say(`inspector: ${inspector.url}`);
   say('press Ctrl-C to quit');

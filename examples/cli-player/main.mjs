@@ -68,7 +68,11 @@ if (options.inspect !== null) {
     const { startInspector } = await import('backbeat/inspector');
     inspector = await startInspector({ port: options.inspect });
   } catch (error) {
-    exitWith(2, `cannot start the inspector on port ${options.inspect}: ${oneLine(error)}`);
+    const why =
+      error?.code === 'PORT_IN_USE'
+        ? 'the port is in use on 127.0.0.1 (--inspect alone takes a free one)'
+        : oneLine(error);
+    exitWith(2, `cannot start the inspector on port ${options.inspect}: ${why}`);
   }
   say(`inspector: ${inspector.url}`);
 }

@@ -104,7 +104,9 @@ describe('backbeat-play --inspect', () => {
       });
       expect(result.code, result.stdout + result.stderr).toBe(2);
       expect(result.stderr).toMatch(
-        new RegExp(`^backbeat-play: cannot start the inspector on port ${port}: .+\\n$`),
+        new RegExp(
+          `^backbeat-play: cannot start the inspector on port ${port}: the port is in use on 127\\.0\\.0\\.1 \\(--inspect alone takes a free one\\)\\n$`,
+        ),
       );
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -155,7 +157,7 @@ describe('backbeat inspect FILE', () => {
     [
       'other.json',
       JSON.stringify({ format: 'something-else', entries: [] }),
-      /^backbeat: `[^`]*other\.json` is not a Backbeat recording: .*format.*\n$/,
+      /^backbeat: `[^`]*other\.json`: Not a Backbeat recording: `format` is `"something-else"`.*\n$/,
     ],
   ])(
     '%s: a one-line message naming the file and what is wrong, exit 2',
