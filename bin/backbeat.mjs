@@ -14,7 +14,7 @@ Commands:
 Options:
   -h, --help                show this help
 
-A recording comes from the inspector page's Export button, from a recorder's recording(), or
+A recording is exported from the inspector page, or comes from a recorder's recording() or
 from the test kit (createTestSystem({ record: true }), path.run(..., { saveRecordingTo })).`;
 
 const say = (line) => process.stdout.write(`${line}\n`);
