@@ -24,3 +24,4 @@ export {
   type RecorderOptions,
   type RecordingDelta,
 } from './recorder.js';
+export { type Inspector, type InspectorOptions, startInspector } from './server.js';
