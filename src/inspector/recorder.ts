@@ -120,6 +120,31 @@ function isDefinition(value: unknown): value is MachineDefinition {
   return typeof def.id === 'string' && typeof def.root === 'object' && def.root !== null;
 }
 
+/**
+ * The record of a task actor's event: its parts came over the boundary as records, JSON-like
+ * already (see `taskActors.ts`), so they are taken as they are, not copied again.
+ */
+function taskRecord(event: InspectionEvent): InspectRecord {
+  const record: InspectRecord = { type: event.type, sessionId: '', rootId: '' };
+  switch (event.type) {
+    case '@xstate.actor': {
+      const snapshot = (event.actorRef as { getSnapshot?: () => unknown }).getSnapshot?.();
+      if (snapshot !== undefined) record.snapshot = snapshot;
+      break;
+    }
+    case '@xstate.event':
+      record.event = event.event;
+      break;
+    case '@xstate.action':
+      record.action = event.action;
+      break;
+    default:
+      record.event = event.event;
+      if (event.snapshot !== undefined) record.snapshot = event.snapshot;
+  }
+  return record;
+}
+
 function reportLater(error: unknown): void {
   setTimeout(() => {
     throw error;
@@ -127,6 +152,13 @@ function reportLater(error: unknown): void {
 }
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A JSON copy (`toJSON` honoured, functions dropped); throws on a cycle or a bigint. */
+function plain(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
 
 /**
  * Creates a recorder: an inspection observer for `createMediaSystem({ inspect })` that records
@@ -299,6 +331,44 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     return info;
   }
 
+  /** JSON copies of snapshots: a microstep and the snapshot after it share theirs. */
+  const snapshotJson = new WeakMap<object, unknown>();
+
+  /**
+   * The record of a foreground actor's event. A plain JSON copy is several times faster than
+   * `toInspectRecord`'s (which names repeated objects), so it is tried first; what plain JSON
+   * cannot copy (a cycle, a bigint) goes through `toInspectRecord`.
+   */
+  function foregroundRecord(event: InspectionEvent): InspectRecord {
+    if (event.type === '@xstate.actor') return toInspectRecord(event);
+    const record: InspectRecord = { type: event.type, sessionId: '', rootId: '' };
+    try {
+      switch (event.type) {
+        case '@xstate.event':
+          record.event = plain(event.event);
+          break;
+        case '@xstate.action':
+          record.action = plain(event.action);
+          break;
+        default: {
+          record.event = plain(event.event);
+          const snapshot = event.snapshot as unknown;
+          if (typeof snapshot === 'object' && snapshot !== null) {
+            let json = snapshotJson.get(snapshot);
+            if (json === undefined) {
+              json = plain(snapshot);
+              snapshotJson.set(snapshot, json);
+            }
+            record.snapshot = json;
+          } else if (snapshot !== undefined) record.snapshot = plain(snapshot);
+        }
+      }
+    } catch {
+      return toInspectRecord(event);
+    }
+    return record;
+  }
+
   /** Turns an entry's raw event into its record (once). */
   function recordOf(entry: Entry): InspectRecord {
     if (entry.record) return entry.record;
@@ -306,7 +376,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     const info = entry.info as ActorInfo;
     let record: InspectRecord;
     try {
-      record = toInspectRecord(raw);
+      record = info.side === 'task' ? taskRecord(raw) : foregroundRecord(raw);
     } catch {
       // an event or snapshot that cannot be made JSON (a throwing toJSON): its type is kept
       record = { type: raw.type, sessionId: info.id, rootId: info.root.id };
@@ -320,6 +390,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       if (source) record.sourceId = source.id;
     }
     if (raw.type === '@xstate.actor') {
+      record.name = info.actor.name;
       delete record.definition;
       if (info.actor.definition !== undefined) record.machine = info.actor.definition;
     }
@@ -359,10 +430,9 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     pendingEntries = [];
     pendingActors.clear();
     pendingDefinitions.clear();
-    const message = copy(delta);
     for (const listener of [...listeners]) {
       try {
-        listener(message);
+        listener(delta);
       } catch (error) {
         reportLater(error);
       }

@@ -218,7 +218,10 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     }
     if (pathname === '/events') {
       if (closed) text(res, 503, 'The inspector is closed\n');
-      else openFeed(req, res);
+      else if (req.method === 'HEAD') {
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+        res.end();
+      } else openFeed(req, res);
       return;
     }
     if (pathname === '/recording.json') {
