@@ -33,7 +33,10 @@ Options:
   --sink auto|device|none        audio output; auto falls back to a silent sink (default auto)
   --render FILE                  render the whole playlist offline to a WAV file, then exit
   --sample-rate N                with --render: output sample rate (default: the first item's)
-  --timeout SECONDS              non-interactive runs: give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  --timeout SECONDS              non-interactive runs: give up after this long (default ${DEFAULT_TIMEOUT_SECONDS});
+                                 with --inspect it limits the playback, not the wait after it
+  --inspect[=PORT]               serve the Backbeat inspector on 127.0.0.1 (default port: a free
+                                 one), print its URL, and stay up after the playlist until quit
   --no-mpris                     do not publish the player on the D-Bus session bus (MPRIS)
   -h, --help                     show this help
 
@@ -41,11 +44,14 @@ Keys: space play/pause, n next, p previous, left/right seek 10 s, +/- volume, m 
       s shuffle, r repeat, v hide/show the foreground (app suspend/resume), q quit.
 
 When standard input or output is not a terminal, events are printed as plain lines and the
-player exits at the end of the playlist (exit code 0).
+player exits at the end of the playlist (exit code 0); with --inspect it stays up until
+Ctrl-C (SIGINT) or SIGTERM, so the inspector page can still be read.
 Environment: BACKBEAT_DEMO_SECONDS sets the length of each demo track (default 4).`;
 
 const valued = new Set(['--device', '--host', '--sink', '--render', '--sample-rate', '--timeout']);
 const flags = new Set(['--no-mpris', '--help', '-h']);
+/** Options that take a value only after `=` (`--inspect` or `--inspect=PORT`). */
+const optionalValued = new Set(['--inspect']);
 
 function oneOf(option, allowed, value) {
   if (!allowed.includes(value)) {
@@ -66,8 +72,20 @@ function number(option, value, { min, max, integer }) {
   return n;
 }
 
+function port(option, value) {
+  if (value === '') throw new UsageError(`option \`${option}\` needs a port after \`=\`, got \`\``);
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) {
+    throw new UsageError(
+      `${option} port must be an integer from 0 to 65535 (0: a free port), got \`${value}\``,
+    );
+  }
+  return n;
+}
+
 /**
- * Parses the arguments after the program name.
+ * Parses the arguments after the program name. `inspect` is null without `--inspect`, else
+ * the port to serve the inspector on (0: a free one).
  *
  * @example
  * parseArgs(['--device', 'mobile', 'a.flac']);
@@ -83,6 +101,7 @@ export function parseArgs(argv) {
     sampleRate: null,
     timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     mpris: true,
+    inspect: null,
     inputs: [],
   };
   const seen = new Set();
@@ -99,7 +118,7 @@ export function parseArgs(argv) {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
-    if (!valued.has(name) && !flags.has(name)) {
+    if (!valued.has(name) && !flags.has(name) && !optionalValued.has(name)) {
       throw new UsageError(`unknown option \`${name}\` (see --help)`);
     }
     if (seen.has(name)) throw new UsageError(`option \`${name}\` given twice`);
@@ -108,6 +127,10 @@ export function parseArgs(argv) {
       if (eq > 0) throw new UsageError(`option \`${name}\` takes no value, got \`${arg}\``);
       if (name === '--no-mpris') options.mpris = false;
       else options.help = true;
+      continue;
+    }
+    if (optionalValued.has(name)) {
+      options.inspect = eq > 0 ? port(name, arg.slice(eq + 1)) : 0; // --inspect alone: a free port
       continue;
     }
     let value;
@@ -135,6 +158,9 @@ export function parseArgs(argv) {
         options.timeoutSeconds = number(name, value, { min: 0.1, max: 86_400, integer: false });
         break;
     }
+  }
+  if (options.inspect !== null && options.render !== null) {
+    throw new UsageError('option `--inspect` does not apply with --render FILE');
   }
   if (options.sampleRate !== null && options.render === null) {
     throw new UsageError('option `--sample-rate` only applies with --render FILE');

@@ -11,12 +11,13 @@ const CLOSE_LIMIT_MS = 8_000;
 
 /**
  * Runs the terminal UI until `q` (or Ctrl-C, SIGTERM, SIGHUP), then restores the terminal,
- * shuts the task down, disposes the system and exits 0.
+ * shuts the task down, disposes the system, closes the `inspector` if there is one (it gets
+ * the media system's inspection events meanwhile) and exits 0.
  *
  * @example
  * await runInteractive({ tracks, options, exitWith: (code) => process.exit(code) });
  */
-export async function runInteractive({ tracks, options, exitWith }) {
+export async function runInteractive({ tracks, options, inspector = null, exitWith }) {
   const term = openTerminal(process.stdin, process.stdout);
   const early = [];
   let session = null;
@@ -47,8 +48,10 @@ export async function runInteractive({ tracks, options, exitWith }) {
   session = await startSession({
     tracks,
     options: { ...options, unicode: localeIsUtf8() },
+    inspect: inspector?.inspect,
     onChange: schedule,
   });
+  if (inspector) session.note(`inspector: ${inspector.url}`);
   for (const line of early.splice(0)) session.note(line);
 
   let quitting = false;
@@ -62,6 +65,12 @@ export async function runInteractive({ tracks, options, exitWith }) {
       exitWith(1, 'shutting down took too long');
     }, CLOSE_LIMIT_MS).unref();
     await session.close();
+    if (inspector) {
+      await Promise.race([
+        inspector.close().catch(() => {}),
+        new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+      ]);
+    }
     restore();
     process.stdout.write('backbeat-play: bye\n');
     exitWith(0);

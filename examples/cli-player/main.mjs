@@ -61,11 +61,27 @@ if (options.render) {
   }
 }
 
+// --inspect: the inspector is up before the media system, so it sees every actor from the start.
+let inspector = null;
+if (options.inspect !== null) {
+  try {
+    const { startInspector } = await import('backbeat/inspector');
+    inspector = await startInspector({ port: options.inspect });
+  } catch (error) {
+    const why =
+      error?.code === 'PORT_IN_USE'
+        ? 'the port is in use on 127.0.0.1 (--inspect alone takes a free one)'
+        : oneLine(error);
+    exitWith(2, `cannot start the inspector on port ${options.inspect}: ${why}`);
+  }
+  say(`inspector: ${inspector.url}`);
+}
+
 const interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY);
 if (interactive) {
   const { runInteractive } = await import('./interactive.mjs');
-  await runInteractive({ tracks, options, exitWith });
+  await runInteractive({ tracks, options, inspector, exitWith });
 } else {
   const { runPlain } = await import('./plain.mjs');
-  await runPlain({ tracks, options, exitWith, say });
+  await runPlain({ tracks, options, inspector, exitWith, say });
 }

@@ -25,14 +25,21 @@ const describeError = (error) =>
  * reason, track changes, failures, notices, and (kind 'state') player state changes.
  * `onChange()` is called when the view model changed. The returned session has `view`,
  * `dispatch(action)`, `ended` (resolves at the end of the playlist), `taskGone` (resolves
- * when the task ended while the session was not closing), `close()` and `stats`.
+ * when the task ended while the session was not closing), `close()` and `stats`. `inspect`
+ * (an inspector's `inspect`) receives the inspection events of the whole media system.
  *
  * @example
  * const session = await startSession({ tracks, options, onEvent: (e) => console.log(e.text) });
  * await session.ended;
  * await session.close();
  */
-export async function startSession({ tracks, options, onEvent = () => {}, onChange = () => {} }) {
+export async function startSession({
+  tracks,
+  options,
+  inspect,
+  onEvent = () => {},
+  onChange = () => {},
+}) {
   const started = Date.now();
   const unicode = options.unicode !== false;
   const view = {
@@ -88,6 +95,7 @@ export async function startSession({ tracks, options, onEvent = () => {}, onChan
     deviceFamily: options.device,
     audio: { kind: 'webAudio', sink: options.sink },
     controlsAdapters,
+    ...(inspect ? { inspect } : {}),
   });
   const app = system.launchApp({
     id: 'backbeat-play',

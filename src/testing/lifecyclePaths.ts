@@ -112,6 +112,8 @@ export interface LifecyclePath {
    * Starts the app's task, takes every step on the real system (checking at each step that
    * the system and the task are where the model says), then, when the path cancels the task,
    * lets the grace period run (until the task ends, at most all of it) and reports how the task ended.
+   * With `saveRecordingTo` (on a system created with `record: true`) a run that fails leaves
+   * its inspector recording in that directory (`npx backbeat inspect FILE`).
    */
   run(system: TestSystem, app: App, options?: RunPathOptions): Promise<LifecycleRun>;
 }
@@ -186,6 +188,16 @@ function dropPrefixes<T extends { key: string }>(items: T[]): T[] {
  * });
  * // A task that plays as soon as it sets its source (the player's autoPlay, on by default):
  * const autoplaying = lifecyclePaths({ deviceFamily: 'mobile', autoPlay: true });
+ * ```
+ *
+ * @example A failing run leaves a recording to open in the inspector
+ * ```ts
+ * const system = createTestSystem({ deviceFamily: 'mobile', record: true });
+ * const app = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+ * const run = await path.run(system, app, { saveRecordingTo: 'test-output/recordings' });
+ * // A run that throws names its file in the error's message (`recording: FILE`); one whose
+ * // task did not end as predicted names it in run.recordingFile:
+ * expect(run.recordingFile).toBeNull();
  * ```
  */
 export function lifecyclePaths(options: LifecyclePathsOptions = {}): LifecyclePath[] {

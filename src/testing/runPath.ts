@@ -28,6 +28,24 @@ export interface RunPathOptions {
    * Inline tasks answer while the clock moves, so they need none.
    */
   responseTimeMs?: number;
+  /**
+   * A directory to write the system's inspector recording to when the run fails: when it
+   * throws (the thrown error's message then ends with `recording: FILE`), when the task did not
+   * end as `path.expected` says, or when a cancelled task was terminated instead of completing
+   * its deferral in the grace period (see {@link LifecycleRun.recordingFile}). The file is
+   * `<dir>/<the path's description as a slug>.json`; open it with `npx backbeat inspect FILE`.
+   * Needs a system created with `createTestSystem({ record: true })`. A run that passes writes
+   * nothing.
+   *
+   * @example
+   * ```ts
+   * const system = createTestSystem({ deviceFamily: 'mobile', record: true });
+   * const app = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+   * const run = await path.run(system, app, { saveRecordingTo: 'test-output/recordings' });
+   * expect(run.recordingFile).toBeNull(); // else: npx backbeat inspect <run.recordingFile>
+   * ```
+   */
+  saveRecordingTo?: string;
 }
 
 /** What the task did, as observed: the same shape as the path's `expected`, or `completed` when it ended on its own. */
@@ -65,6 +83,12 @@ export interface LifecycleRun {
   readonly errors: readonly Error[];
   /** The foreground's state at the end of the path (before any resume for messages). */
   readonly foreground: LifecycleModelState['foreground'];
+  /**
+   * With `saveRecordingTo`: the inspector recording written because the run did not go as the
+   * path predicts (its `ending` differs from `path.expected`, or a cancelled task was
+   * terminated instead of completing), else null.
+   */
+  readonly recordingFile: string | null;
 }
 
 const otherAppTaskUrl = new URL(
@@ -95,6 +119,32 @@ function observedEnding(recording: AppRecording, instanceId: string): ObservedEn
   return { task: 'alive' };
 }
 
+/**
+ * A file name for a path's description: lower case letters, digits and dashes, at most 120
+ * characters.
+ *
+ * @internal
+ */
+export function slugOf(description: string): string {
+  const slug = description
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 120)
+    .replace(/-+$/, '');
+  return slug || 'lifecycle-path';
+}
+
+/** Whether the run went as the path predicts (what `saveRecordingTo` saves a recording for). */
+function wentAsPredicted(path: LifecyclePath, run: LifecycleRun): boolean {
+  const expected = path.expected as ObservedEnding;
+  const ending = run.ending as ObservedEnding & { reason?: string };
+  if (ending.task !== expected.task) return false;
+  if ('reason' in expected && ending.reason !== expected.reason) return false;
+  return !(expected.task === 'canceled' && run.outcome === 'terminated');
+}
+
 /** @internal Runs `path` on `system` with `app`; see {@link LifecyclePath.run}. */
 export async function runLifecyclePath(
   path: LifecyclePath,
@@ -107,6 +157,46 @@ export async function runLifecyclePath(
       `path.run expects a system from createTestSystem, got \`${String(system)}\``,
     );
   }
+  const dir = options.saveRecordingTo;
+  if (dir === undefined) return followPath(path, system, app, options);
+  if (typeof dir !== 'string' || dir === '') {
+    throw new TypeError(`saveRecordingTo must be a directory path, got \`${String(dir)}\``);
+  }
+  if (!system.recorded) {
+    throw new TypeError(
+      'saveRecordingTo needs a system that records itself: create it with createTestSystem({ record: true })',
+    );
+  }
+  const { join } = await import('node:path');
+  const file = join(dir, `${slugOf(path.description)}.json`);
+  let run: LifecycleRun;
+  try {
+    run = await followPath(path, system, app, options);
+  } catch (error) {
+    const note = await system.saveRecording(file).then(
+      () => `recording: ${file}`,
+      (failure) => `recording: not written to ${file} (${String(failure?.message ?? failure)})`,
+    );
+    if (error instanceof Error) {
+      const header = `${error.name}: ${error.message}`;
+      error.message = `${error.message}\n${note}`;
+      if (error.stack?.startsWith(header)) {
+        error.stack = `${error.name}: ${error.message}${error.stack.slice(header.length)}`;
+      }
+    }
+    throw error;
+  }
+  if (wentAsPredicted(path, run)) return run;
+  await system.saveRecording(file);
+  return Object.freeze({ ...run, recordingFile: file });
+}
+
+async function followPath(
+  path: LifecyclePath,
+  system: TestSystem,
+  app: App,
+  options: RunPathOptions,
+): Promise<LifecycleRun> {
   if (!sameValues(system.policies, path.policies)) {
     throw new TypeError(
       `Path "${path.description}" was generated for the policies ${JSON.stringify(path.policies)}, but the system enforces ${JSON.stringify(system.policies)}; generate the paths with the system's deviceFamily and policies`,
@@ -240,6 +330,7 @@ export async function runLifecyclePath(
       messages: [...recording.messages],
       errors: [...recording.errors],
       foreground: last.foreground,
+      recordingFile: null,
     });
   } finally {
     for (const r of recordings) r.stop();

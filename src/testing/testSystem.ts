@@ -1,3 +1,4 @@
+import { type InspectionEvent, toObserver } from 'xstate';
 import type { App } from '../actors/foreground/app.js';
 import {
   createMediaSystem,
@@ -8,18 +9,29 @@ import { createVirtualAudio } from '../adapters/audio/virtual.js';
 import { createMemoryStateStore } from '../adapters/store/memory.js';
 import type { PlaybackStateStore } from '../adapters/store/types.js';
 import type { VirtualClock } from '../clock.js';
+import { InvalidOperationError } from '../errors.js';
+import { createRecorder, type Recorder } from '../inspector/recorder.js';
 import { backgroundTaskDefaults } from '../machines/backgroundTask.js';
 import { resolvePolicies, type SystemPolicies } from '../machines/deviceFamilies.js';
 import { DEFAULT_INACTIVITY_TIMEOUT_MS } from '../machines/policies/inactivityTimeout.js';
+import type { Recording } from '../protocol/recording.js';
 import { type AppRecording, recordApp } from './recorder.js';
 import { SteppingClock } from './steppingClock.js';
 import { drain, type Truthy, type WaitForOptions, waitFor } from './waiting.js';
 
 /**
  * Options of {@link createTestSystem}: those of `createMediaSystem`, except the clock, which is
- * always a virtual one the test moves.
+ * always a virtual one the test moves, and `record`.
  */
-export type TestSystemOptions = Omit<MediaSystemOptions, 'clock'>;
+export type TestSystemOptions = Omit<MediaSystemOptions, 'clock'> & {
+  /**
+   * Records the whole system for the Backbeat inspector (every actor of both sides, their
+   * machine definitions and every inspection event, stamped with the virtual clock):
+   * `system.recording()`, `system.saveRecording(file)`, and `path.run(..., { saveRecordingTo })`.
+   * An `inspect` option given too still receives every event. Default `false`.
+   */
+  record?: boolean;
+};
 
 /** The policy timings a test system runs with (the defaults filled in). */
 export interface TestSystemTimings {
@@ -56,6 +68,37 @@ export interface TestSystem extends MediaSystem {
   waitFor<T>(condition: () => T, options?: WaitForOptions): Promise<Truthy<T>>;
   /** Records an app's task lifecycle, messages, errors and player states (starts its task). */
   record(app: App): AppRecording;
+  /** Whether the system records itself for the inspector (`createTestSystem({ record: true })`). */
+  readonly recorded: boolean;
+  /**
+   * The inspector recording of the whole system so far (a fresh JSON-safe copy), to open with
+   * `npx backbeat inspect FILE` once saved. Throws `InvalidOperationError` unless the system was
+   * created with `record: true`.
+   *
+   * @example
+   * ```ts
+   * const system = createTestSystem({ record: true });
+   * // ... launch apps, play, advance time ...
+   * const recording = system.recording();
+   * Object.keys(recording.actors).length; // every actor of both sides seen so far
+   * ```
+   */
+  recording(): Recording;
+  /**
+   * Writes {@link TestSystem.recording} to `file` as JSON (creating its directory), and
+   * resolves with the file's path; open it with `npx backbeat inspect FILE`. Node only.
+   *
+   * @example
+   * ```ts
+   * const system = createTestSystem({ record: true });
+   * try {
+   *   // ... the test ...
+   * } finally {
+   *   await system.saveRecording('test-output/recordings/my-test.json');
+   * }
+   * ```
+   */
+  saveRecording(file: string): Promise<string>;
   /**
    * Disposes the system as `MediaSystem.dispose` does (every live task is cancelled first and
    * has its grace period), and moves the virtual clock for it: tasks get a moment of real time
@@ -105,6 +148,14 @@ function timing(name: string, value: number | undefined, fallback: number): numb
  * recording.trail.at(-2); // 'canceling:idleTask'
  * await system.dispose();
  * ```
+ *
+ * @example Recording the system for the inspector
+ * ```ts
+ * const system = createTestSystem({ record: true });
+ * const app = system.launchApp({ id: 'music', task: new URL('./task.mjs', import.meta.url) });
+ * await app.backgroundMediaPlayer.current.play();
+ * await system.saveRecording('test-output/music.json'); // npx backbeat inspect test-output/music.json
+ * ```
  */
 export function createTestSystem(options: TestSystemOptions = {}): TestSystem {
   if ('clock' in (options as object)) {
@@ -132,9 +183,17 @@ export function createTestSystem(options: TestSystemOptions = {}): TestSystem {
       backgroundTaskDefaults.startTimeoutMs,
     ),
   };
+  const { record = false, ...mediaOptions } = options;
+  if (typeof record !== 'boolean') {
+    throw new TypeError(
+      `createTestSystem's \`record\` must be a boolean, got \`${String(record)}\``,
+    );
+  }
+  const recorder = record ? createRecorder({ clock }) : null;
   const stateStore = options.stateStore ?? createMemoryStateStore();
   const system = createMediaSystem({
-    ...options,
+    ...mediaOptions,
+    ...(recorder ? { inspect: inspectBoth(recorder, options.inspect) } : {}),
     stateStore,
     clock,
     defaultHost: options.defaultHost ?? 'inline',
@@ -167,5 +226,46 @@ export function createTestSystem(options: TestSystemOptions = {}): TestSystem {
     settle: () => drain(3),
     waitFor,
     record: recordApp,
+    recorded: record,
+    recording: () => recordingOf(recorder),
+    saveRecording: async (file) => writeRecording(file, recordingOf(recorder)),
   };
+}
+
+/** The recorder's `inspect` and the user's, as one function (xstate takes either form). */
+function inspectBoth(
+  recorder: Recorder,
+  user: MediaSystemOptions['inspect'],
+): (event: InspectionEvent) => void {
+  if (!user) return recorder.inspect;
+  const observer = toObserver(user);
+  return (event) => {
+    recorder.inspect(event);
+    observer.next?.(event);
+  };
+}
+
+function recordingOf(recorder: Recorder | null): Recording {
+  if (!recorder) {
+    throw new InvalidOperationError(
+      'This test system does not record itself: create it with createTestSystem({ record: true })',
+    );
+  }
+  return recorder.recording();
+}
+
+/**
+ * Writes a recording as JSON to `file`, creating its directory; resolves with the path.
+ *
+ * @internal
+ */
+export async function writeRecording(file: string, recording: Recording): Promise<string> {
+  if (typeof file !== 'string' || file === '') {
+    throw new TypeError(`A recording file must be a non-empty path, got \`${String(file)}\``);
+  }
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(recording, null, 2)}\n`);
+  return file;
 }

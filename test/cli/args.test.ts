@@ -26,6 +26,12 @@ describe('backbeat-play command line', () => {
     ],
     [['missing-file.flac'], /^backbeat-play: cannot read `missing-file.flac`: no such file\n$/],
     [['ftp://example.org/a.mp3'], /unsupported URL scheme `ftp:`/],
+    [
+      ['--inspect=abc'],
+      /^backbeat-play: --inspect port must be an integer from 0 to 65535 \(0: a free port\), got `abc`\n$/,
+    ],
+    [['--inspect=70000'], /--inspect port must be an integer .* got `70000`/],
+    [['--inspect', '--render', 'x.wav'], /`--inspect` does not apply with --render FILE/],
   ])('%j: one-line error naming the problem, exit 2', async (args, message) => {
     const result = await runCli(args, { cwd: tmp.dir });
     expect(result.code).toBe(2);
@@ -38,7 +44,14 @@ describe('backbeat-play command line', () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: backbeat-play \[options\] \[files or URLs\.\.\.\]/);
-    for (const option of ['--device', '--render', '--sample-rate', '--host', '--no-mpris']) {
+    for (const option of [
+      '--device',
+      '--render',
+      '--sample-rate',
+      '--host',
+      '--no-mpris',
+      '--inspect[=PORT]',
+    ]) {
       expect(result.stdout).toContain(option);
     }
   });
@@ -62,6 +75,25 @@ describe('backbeat-play command line', () => {
     });
     expect(() => parseArgs(['--device', 'mobile', '--device', 'other'])).toThrow(UsageError);
     expect(() => parseArgs(['--no-mpris=yes'])).toThrow(/takes no value/);
+  });
+
+  it('--inspect takes an optional port after `=`: none is port 0 (a free one)', async () => {
+    const { parseArgs, UsageError } = await load('args.mjs');
+    expect(parseArgs([]).inspect).toBeNull();
+    expect(parseArgs(['--inspect']).inspect).toBe(0);
+    expect(parseArgs(['--inspect=0']).inspect).toBe(0);
+    expect(parseArgs(['--inspect=8123', 'a.wav'])).toMatchObject({
+      inspect: 8123,
+      inputs: ['a.wav'],
+    });
+    // A separate word after --inspect is an input, not its port.
+    expect(parseArgs(['--inspect', '8123'])).toMatchObject({ inspect: 0, inputs: ['8123'] });
+    for (const bad of ['abc', '-1', '1.5', '65536', ' 80', '0x50']) {
+      expect(() => parseArgs([`--inspect=${bad}`]), bad).toThrow(UsageError);
+      expect(() => parseArgs([`--inspect=${bad}`]), bad).toThrow(`got \`${bad}\``);
+    }
+    expect(() => parseArgs(['--inspect='])).toThrow(/needs a port after `=`/);
+    expect(() => parseArgs(['--inspect', '--inspect=1'])).toThrow(/given twice/);
   });
 
   it('turns paths into file: URLs, passes http(s) through, names tracks after files', async () => {

@@ -106,4 +106,44 @@ describe.skipIf(!hasTmux)('backbeat-play in a terminal', () => {
       '0 1',
     );
   }, 40_000);
+
+  it('--inspect: the URL is printed and shown, and the player stays up after the playlist until q', async () => {
+    const name = 'inspect';
+    const marker = tmp.path('exit-inspect');
+    const command = [
+      `BACKBEAT_DEMO_SECONDS=0.4 LANG=C.UTF-8 ${shellQuote(process.execPath)} ${shellQuote(MAIN)} --no-mpris --sink none --inspect`,
+      `echo "EXITED $?" | tee ${shellQuote(marker)}`,
+      'sleep 60',
+    ].join('; ');
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', name, command);
+    const shown = () => tmux('capture-pane', '-p', '-t', name);
+    const waitForPane = (test: (text: string) => boolean, what: string) => {
+      let text = '';
+      return waitFor(
+        () => {
+          text = shown();
+          return test(text) && text;
+        },
+        { timeoutMs: 15_000, intervalMs: 100, what, seen: () => `last screen:\n${text}` },
+      );
+    };
+    const url = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/;
+    let text = await waitForPane(
+      (s) => url.test(s) && s.includes('end of playlist'),
+      'the inspector URL and the end of the playlist',
+    );
+    expect(tmux('display', '-p', '-t', name, '#{alternate_on}').trim()).toBe('1');
+    const address = text.match(url)![1]!;
+    const response = await fetch(`${address}recording.json`);
+    expect(response.status).toBe(200);
+    const recording = (await response.json()) as { actors: Record<string, { side: string }> };
+    expect(Object.values(recording.actors).some((a) => a.side === 'task')).toBe(true);
+
+    tmux('send-keys', '-t', name, 'q');
+    text = await waitForPane((s) => s.includes('EXITED'), 'the shell after q');
+    expect(text).toContain('EXITED 0');
+    // The line printed before the terminal UI took the screen is there once the UI is gone.
+    expect(text).toContain(`inspector: ${address}`);
+    await expect(fetch(`${address}recording.json`)).rejects.toThrow(); // closed with the player
+  }, 40_000);
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,9 @@ import { encodeWav } from 'backbeat/audio/webAudio';
 /** The bin, run against the build in dist/ (the examples import 'backbeat'). */
 export const MAIN = fileURLToPath(new URL('../../examples/cli-player/main.mjs', import.meta.url));
 
+/** The `backbeat` bin (`backbeat inspect FILE`). */
+export const BACKBEAT_BIN = fileURLToPath(new URL('../../bin/backbeat.mjs', import.meta.url));
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -16,18 +19,24 @@ export interface CliResult {
 }
 
 /**
- * Runs backbeat-play without a terminal (stdin closed, output piped) and collects its output.
+ * Runs backbeat-play (or `script`) without a terminal (stdin closed, output piped) and collects
+ * its output.
  * Kills it and fails after `timeoutMs`: the player must end by itself well before.
  */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    cwd?: string;
+    script?: string;
+  } = {},
 ): Promise<CliResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
     if (value !== undefined) env[key] = value;
   }
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const child = spawn(process.execPath, [options.script ?? MAIN, ...args], {
     env,
     cwd: options.cwd ?? process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +66,110 @@ export function runCli(
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** A CLI still running, whose output can be awaited line by line. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  /** Output so far. */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /**
+   * Resolves with the first match of `pattern` in stdout (output already printed counts), as
+   * soon as it is printed; rejects with the output so far when the process exits first or after
+   * `timeoutMs`.
+   */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves when the process has exited; kills it and rejects after `timeoutMs`. */
+  exited(timeoutMs?: number): Promise<CliResult>;
+}
+
+/**
+ * Starts `script` (default backbeat-play) without a terminal and returns at once, for runs that
+ * stay up (`--inspect`): the test awaits its output and ends it with a signal.
+ */
+export function spawnCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; script?: string; cwd?: string } = {},
+): RunningCli {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
+    if (value !== undefined) env[key] = value;
+  }
+  const child = spawn(process.execPath, [options.script ?? MAIN, ...args], {
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    changed();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const closed = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  closed.then(changed, changed);
+  let done = false;
+  closed.finally(() => {
+    done = true;
+  });
+  const name = `${options.script ? 'backbeat' : 'backbeat-play'} ${args.join(' ')}`;
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitForOutput(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = stdout.match(pattern);
+          if (match) finish(() => resolve(match));
+          else if (done) {
+            finish(() =>
+              reject(new Error(`${name} exited before printing ${pattern}:\n${stdout}\n${stderr}`)),
+            );
+          }
+        };
+        const timer = setTimeout(
+          () =>
+            finish(() =>
+              reject(
+                new Error(
+                  `${name} did not print ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`,
+                ),
+              ),
+            ),
+          timeoutMs,
+        );
+        const finish = (settle: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          settle();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    exited(timeoutMs = 15_000) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`${name} did not exit within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+        }, timeoutMs);
+      });
+      return Promise.race([closed, limit]).finally(() => clearTimeout(timer));
+    },
+  };
 }
 
 /** A temporary directory for generated media; `remove()` deletes it. */
