@@ -15,6 +15,7 @@ import { runPolicyScale } from './suites/policyScale.mjs';
 import { runRtt } from './suites/rtt.mjs';
 import { runRttInspect } from './suites/rttInspect.mjs';
 import { runThroughput } from './suites/throughput.mjs';
+import { runThroughputInspect } from './suites/throughputInspect.mjs';
 import { formatTable } from './table.mjs';
 
 const suites = [
@@ -25,6 +26,7 @@ const suites = [
   },
   { ids: ['rtt.inspect'], units: ['us/call'], run: runRttInspect },
   { ids: ['throughput.message'], units: ['msg/s'], run: runThroughput },
+  { ids: ['throughput.inspect'], units: ['msg/s'], run: runThroughputInspect },
   { ids: ['coldStart'], units: ['ms'], run: runColdStart },
   { ids: ['memory.idleTask'], units: ['MB'], run: runMemory },
   { ids: ['policy.scale'], units: ['us/decision'], run: runPolicyScale },

@@ -5,18 +5,27 @@ import { makeRow, measureHalves, microsPerCall, startHalf, withTimeout } from '.
 
 const volumeFor = (i) => (i % 2 ? 0.25 : 0.75);
 
+/**
+ * The inspection observer of the inspected half: counts what it is given. To measure with
+ * another observer (the inspector's recorder), return it here: `{ inspect, seen() }`.
+ */
+function observer() {
+  let seen = 0;
+  return { inspect: () => void seen++, seen: () => seen };
+}
+
 async function startBackbeat(config, inspected) {
   const backbeat = await loadBackbeat();
-  let seen = 0;
+  const watching = inspected ? observer() : null;
   const system = backbeat.createMediaSystem({
     deviceFamily: 'desktop',
-    ...(inspected ? { inspect: () => void seen++ } : {}),
+    ...(watching ? { inspect: watching.inspect } : {}),
   });
   const h = launchApp(backbeat, { id: inspected ? 'bench-inspect' : 'bench-plain', system });
   try {
     const call = method(h.bmp.current, 'setVolume', 'bmp.current');
     await withTimeout(call(0.5), config.timeoutMs, 'first player.setVolume (starts the task)');
-    if (inspected && seen === 0) throw new Error('the inspect observer saw no event');
+    if (watching && watching.seen() === 0) throw new Error('the inspect observer saw no event');
     return { call, close: () => h.close(config.timeoutMs) };
   } catch (error) {
     await h.close(config.timeoutMs);

@@ -272,7 +272,8 @@ export function toInspectRecord(
       break;
     default: {
       record.event = toJsonValue(event.event);
-      const contexts = options.contexts;
+      // Microsteps (when relayed) carry whole contexts: the base is the last `@xstate.snapshot`.
+      const contexts = event.type === '@xstate.snapshot' ? options.contexts : undefined;
       record.snapshot = toSnapshotValue(event.snapshot, contexts?.get(ref));
       contexts?.set(ref, (event.snapshot as SnapshotParts | undefined)?.context);
     }

@@ -277,4 +277,31 @@ describe('foreground side: createTaskInspectionRelay', () => {
     }).receive(record({ type: '@xstate.actor', sessionId: 'x:1', machine: 'toggle' }));
     expect((other[0]!.actorRef as unknown as TaskActorRef).definition).toBeUndefined();
   });
+
+  it('puts a snapshot sent as context changes together with the one before it', () => {
+    const seen: InspectionEvent[] = [];
+    const relay = createTaskInspectionRelay({
+      appId: 'a',
+      instanceId: 'a#1.1',
+      inspect: (e) => seen.push(e),
+    });
+    relay.receive(
+      record({
+        type: '@xstate.actor',
+        sessionId: 'x:0',
+        snapshot: { status: 'active', value: 'idle', context: { volume: 1, muted: false } },
+      }),
+    );
+    relay.receive(
+      record({
+        type: '@xstate.snapshot',
+        sessionId: 'x:0',
+        event: { type: 'SET_VOLUME' },
+        snapshot: { status: 'active', value: 'idle', contextChanges: { volume: 0.5 } },
+      }),
+    );
+    const expected = { status: 'active', value: 'idle', context: { volume: 0.5, muted: false } };
+    expect((seen[1] as any).snapshot).toEqual(expected);
+    expect((seen[1] as any).actorRef.getSnapshot()).toEqual(expected);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, createMachine } from 'xstate';
+import { assign, createActor, createMachine } from 'xstate';
 import { SystemMediaTransportControls } from '../../src/actors/task/systemMediaTransportControls.ts';
 import {
   BackbeatError,
@@ -12,6 +12,8 @@ import {
 import {
   ENVELOPE_KINDS,
   type Envelope,
+  fromSnapshotValue,
+  type InspectRecord,
   InspectRecordSchema,
   isBatch,
   type PlayerSnapshot,
@@ -339,5 +341,70 @@ describe('toInspectRecord', () => {
     ) as { snapshot: { value: string }; sessionId: string; rootId: string };
     expect(snap.snapshot.value).toBe('yellow');
     expect(snap.sessionId).toBe(snap.rootId);
+  });
+
+  it('copies values as JSON would, without JSON text: toJSON, dropped functions, repeats, bigints', () => {
+    const shared = { n: 1 };
+    const context = {
+      at: new Date(0),
+      fn: () => 1,
+      list: [1, undefined, () => 2, Number.NaN],
+      big: 12n,
+      a: shared,
+      b: shared,
+      ref: { toJSON: () => ({ xstate$$type: 1, id: 'kid' }) },
+      gone: undefined,
+    };
+    const machine = createMachine({ id: 'ctx', context, initial: 'idle', states: { idle: {} } });
+    const records: InspectRecord[] = [];
+    createActor(machine, { inspect: (ev) => records.push(toInspectRecord(ev)) }).start();
+    // The actor is announced before it has a snapshot: its first is the one of `xstate.init`.
+    const first = records.find((r) => r.type === '@xstate.snapshot')!;
+    expect(first.snapshot).toEqual({
+      status: 'active',
+      value: 'idle',
+      context: {
+        at: '1970-01-01T00:00:00.000Z',
+        list: [1, null, null, null],
+        big: '12n',
+        a: { n: 1 },
+        b: '[Repeated]',
+        ref: { xstate$$type: 1, id: 'kid' },
+      },
+    });
+  });
+
+  it('with the contexts sent, a snapshot carries only the keys that changed, and is put together again', () => {
+    const machine = createMachine({
+      id: 'counter',
+      context: { count: 0, label: 'x', items: [1, 2] },
+      on: {
+        INC: { actions: assign({ count: ({ context }) => context.count + 1 }) },
+        DROP: { actions: assign({ label: () => undefined as never }) },
+      },
+    });
+    const contexts = new WeakMap<object, unknown>();
+    const records: InspectRecord[] = [];
+    const actor = createActor(machine, {
+      inspect: (ev) => records.push(toInspectRecord(ev, { contexts })),
+    }).start();
+    actor.send({ type: 'INC' });
+    actor.send({ type: 'DROP' });
+    const snapshots = records.filter((r) => r.type === '@xstate.snapshot');
+    const [announced, inc, drop] = snapshots.map((r) => r.snapshot as Record<string, unknown>);
+    expect(announced!.context).toEqual({ count: 0, label: 'x', items: [1, 2] });
+    expect(inc).toEqual({ status: 'active', value: {}, contextChanges: { count: 1 } });
+    // A key whose new value has no JSON form: the whole context again.
+    expect(drop!.context).toEqual({ count: 1, items: [1, 2] });
+    let last: unknown = announced;
+    last = fromSnapshotValue(last, inc);
+    expect(last).toEqual({
+      status: 'active',
+      value: {},
+      context: { count: 1, label: 'x', items: [1, 2] },
+    });
+    expect(fromSnapshotValue(last, drop)).toEqual(drop);
+    // Without a snapshot before it, the changes are the context.
+    expect(fromSnapshotValue(undefined, inc)).toMatchObject({ context: { count: 1 } });
   });
 });
