@@ -389,7 +389,8 @@ describe('the inspector page, offline', () => {
     const last = hostile.entries.findLast(
       (e) => e.record.sessionId === player.sessionId && e.record.snapshot,
     );
-    (last?.record.snapshot as { context: Record<string, unknown> }).context.source = '<b>bold</b>';
+    if (!last) throw new Error('no player snapshot in the fixture');
+    (last.record.snapshot as { context: Record<string, unknown> }).context.source = '<b>bold</b>';
     await page.evaluate((text) => {
       const data = new DataTransfer();
       data.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
