@@ -16,31 +16,16 @@
  * @packageDocumentation
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
+import { contentTypeOf, pageFileOf } from './inspector/pageFiles.js';
 
 /** Where the plugin puts the inspector page on the app's origin (`openInspector`'s default). */
 export const INSPECTOR_PATH = '/__backbeat/inspector/';
 
 /** The built inspector page in the package (`npm run build` makes it). */
 const pageDir = fileURLToPath(new URL('./inspector/page/', import.meta.url));
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.map': 'application/json',
-};
-
-/** The page's file for a request path under {@link INSPECTOR_PATH}, or null outside the page. */
-function pageFile(requestPath: string): string | null {
-  const rest = decodeURIComponent(requestPath.slice(INSPECTOR_PATH.length)) || 'index.html';
-  const file = normalize(join(pageDir, rest));
-  return file.startsWith(pageDir.endsWith(sep) ? pageDir : pageDir + sep) ? file : null;
-}
 
 async function pageFiles(dir = pageDir, prefix = ''): Promise<string[]> {
   const out: string[] = [];
@@ -107,7 +92,7 @@ export function backbeat(options: BackbeatPluginOptions = {}): Plugin {
           return;
         }
         if (!path.startsWith(INSPECTOR_PATH)) return next();
-        const file = pageFile(path);
+        const file = pageFileOf(pageDir, path.slice(INSPECTOR_PATH.length));
         if (!file) {
           res.statusCode = 404;
           res.end();
@@ -115,7 +100,7 @@ export function backbeat(options: BackbeatPluginOptions = {}): Plugin {
         }
         try {
           const body = await readFile(file);
-          res.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
+          res.setHeader('Content-Type', contentTypeOf(file));
           res.end(body);
         } catch {
           res.statusCode = 404;

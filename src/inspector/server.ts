@@ -11,12 +11,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InspectionEvent } from 'xstate';
 import type { Clock } from '../clock.js';
 import { PortInUseError } from '../errors.js';
 import type { FeedMessage, Recording } from '../protocol/recording.js';
+import { contentTypeOf, pageFileOf } from './pageFiles.js';
 import { createRecorder, loadRecording } from './recorder.js';
 
 /** A running inspector server; see {@link startInspector}. */
@@ -51,20 +52,6 @@ const PAGE_DIRS = [
   new URL('./page/', import.meta.url),
   new URL('../../dist/inspector/page/', import.meta.url),
 ].map((url) => fileURLToPath(url));
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** The hosts a request may name (a page on another name reached through DNS is refused). */
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -160,7 +147,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   const serveFile = async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
     const dir = await pageDir();
     const isIndex = pathname === '/' || pathname === '/index.html';
-    if (dir === undefined) {
+    const missing = () => {
       if (isIndex) {
         text(
           res,
@@ -168,36 +155,19 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
           'The inspector page is not built. Run `npm run build` in the backbeat package.\n',
         );
       } else text(res, 404, 'Not found\n');
-      return;
-    }
-    let relative: string;
-    try {
-      relative = decodeURIComponent(isIndex ? '/index.html' : pathname);
-    } catch {
-      text(res, 404, 'Not found\n');
-      return;
-    }
-    const file = resolve(dir, `.${relative}`);
-    if (!file.startsWith(dir.endsWith(sep) ? dir : dir + sep) || relative.includes('\0')) {
-      text(res, 404, 'Not found\n');
-      return;
-    }
+    };
+    if (dir === undefined) return missing();
+    const file = pageFileOf(dir, pathname);
+    if (file === null) return text(res, 404, 'Not found\n');
     let body: Buffer;
     try {
       if (!(await isFile(file))) throw new Error('not a file');
       body = await readFile(file);
     } catch {
-      if (isIndex) {
-        text(
-          res,
-          500,
-          'The inspector page is not built. Run `npm run build` in the backbeat package.\n',
-        );
-      } else text(res, 404, 'Not found\n');
-      return;
+      return missing();
     }
     res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(file),
       'content-length': body.length,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
