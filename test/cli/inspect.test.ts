@@ -85,7 +85,12 @@ describe('backbeat-play --inspect', () => {
       /^playback stopped; inspector still open at \S+ — press Ctrl-C to quit$/m,
       30_000,
     );
-    expect(running.stderr()).toMatch(/^backbeat-play: gave up after 1 s \(--timeout\)$/m);
+    // written to stderr just before that line to stdout, through a pipe of its own
+    await running.waitForOutput(
+      /^backbeat-play: gave up after 1 s \(--timeout\)$/m,
+      5_000,
+      'stderr',
+    );
     expect((await getJson(`${url}recording.json`)).status).toBe(200);
     running.child.kill('SIGTERM');
     const result = await running.exited();

@@ -75,11 +75,16 @@ export interface RunningCli {
   readonly stdout: () => string;
   readonly stderr: () => string;
   /**
-   * Resolves with the first match of `pattern` in stdout (output already printed counts), as
-   * soon as it is printed; rejects with the output so far when the process exits first or after
-   * `timeoutMs`.
+   * Resolves with the first match of `pattern` in stdout (or `stream`; output already printed
+   * counts), as soon as it is printed; rejects with the output so far when the process exits
+   * first or after `timeoutMs`. The two streams are separate pipes: a line written to one before
+   * the other may arrive after it.
    */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  waitForOutput(
+    pattern: RegExp,
+    timeoutMs?: number,
+    stream?: 'stdout' | 'stderr',
+  ): Promise<RegExpMatchArray>;
   /** Resolves when the process has exited; kills it and rejects after `timeoutMs`. */
   exited(timeoutMs?: number): Promise<CliResult>;
 }
@@ -113,6 +118,7 @@ export function spawnCli(
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    changed();
   });
   const closed = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
@@ -128,10 +134,10 @@ export function spawnCli(
     child,
     stdout: () => stdout,
     stderr: () => stderr,
-    waitForOutput(pattern, timeoutMs = 20_000) {
+    waitForOutput(pattern, timeoutMs = 20_000, stream = 'stdout') {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const match = stdout.match(pattern);
+          const match = (stream === 'stdout' ? stdout : stderr).match(pattern);
           if (match) finish(() => resolve(match));
           else if (done) {
             finish(() =>
