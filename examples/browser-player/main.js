@@ -4,6 +4,7 @@
 import { createMediaSystem } from 'backbeat';
 import { createWebAudio } from 'backbeat/audio/webAudio';
 import { createMediaSessionControls } from 'backbeat/controls/mediaSession';
+import { openInspector } from 'backbeat/inspector';
 import { tracks } from './tracks.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -16,8 +17,13 @@ const format = (ms) => {
 // Media Session adapter shows the task's controls to the browser and the OS; its silent element
 // gives a Web Audio page the media focus Chrome wants before it shows them.
 const engine = createWebAudio();
+// Backbeat's inspector records both sides from the start; the "Inspect" link opens its page
+// (which the Vite plugin serves on this origin) in a tab of its own, fed over a BroadcastChannel.
+const inspector = openInspector({ target: null });
+$('#inspect').href = inspector.url;
 const system = createMediaSystem({
   deviceFamily: 'desktop',
+  inspect: inspector.inspect,
   audio: { kind: 'webAudio' },
   audioEngine: engine,
   controlsAdapters: [createMediaSessionControls({ silentAudio: true })],
@@ -97,4 +103,4 @@ const draw = () => {
   requestAnimationFrame(draw);
 };
 requestAnimationFrame(draw);
-window.backbeatPlayer = { system, app, engine };
+window.backbeatPlayer = { system, app, engine, inspector };

@@ -10,6 +10,7 @@ import {
   servePages,
   servePreview,
 } from './harness.js';
+import { isCurrent, select, until } from './inspectorViews.js';
 
 const example = new URL('../../examples/browser-player/', import.meta.url);
 const config = { configFile: new URL('vite.config.js', example).pathname };
@@ -83,5 +84,44 @@ describe.each(['dev', 'build'])('the browser player (%s)', (mode) => {
     await saveScreenshot(page, `browser-player-${mode}`);
     expect(await text(page, 'task-state')).toBe('alive');
     expect(log.errors).toEqual([]);
+  });
+
+  it('its Inspect link opens the inspector, where both sides move as the music plays', async () => {
+    const { page, log } = await openPage(browser, servers[mode]!.url);
+    await page.getByTestId('task-state').filter({ hasText: 'alive' }).waitFor();
+    const [inspector] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'Inspect' }).click(),
+    ]);
+    const pageErrors: string[] = [];
+    inspector.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
+    await inspector.waitForLoadState('load');
+    expect(new URL(inspector.url()).pathname).toBe('/__backbeat/inspector/');
+    await inspector.getByRole('status').filter({ hasText: 'live' }).waitFor();
+
+    // the foreground's side: the system and the app's session; the task's: its lifecycle and player
+    await inspector.getByRole('treeitem', { name: 'mediaSystem', exact: true }).waitFor();
+    await select(inspector, 'task:browser-player');
+    await until(() => isCurrent(inspector, 'alive'), 'the task to be alive in the diagram');
+    const player = /^browser-player#[^/]+\/mediaPlayer$/;
+    await inspector.getByRole('treeitem', { name: player }).waitFor();
+    await select(inspector, player);
+    await inspector.getByRole('group', { name: 'playing', exact: true }).waitFor();
+    expect(await isCurrent(inspector, 'playing')).toBe(false);
+
+    // Play in the app: the call crosses in the sequence view, the task's player goes to playing
+    await page.getByRole('button', { name: 'Play' }).click();
+    await until(() => isCurrent(inspector, 'playing'), "the task's player to be playing", 10_000);
+    const call = inspector
+      .getByRole('list', { name: 'Sequence' })
+      .getByRole('listitem', { name: /^call\.play app:browser-player → browser-player#/ });
+    await until(async () => (await call.count()) > 0, 'the play call in the sequence view');
+    await saveScreenshot(inspector, `browser-player-inspector-${mode}`);
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await until(() => isCurrent(inspector, 'paused'), "the task's player to be paused", 10_000);
+    expect(pageErrors).toEqual([]);
+    expect(log.errors).toEqual([]);
+    await page.context().close();
   });
 });

@@ -12,6 +12,7 @@ import { serializeMachine } from '../../src/inspector/definition.js';
 import { backgroundTaskMachine } from '../../src/machines/backgroundTask.js';
 import type { StateNodeDefinition } from '../../src/protocol/machineDefinition.js';
 import { launchChromium, openPage, saveScreenshot } from './harness.js';
+import { isCurrent, select, until } from './inspectorViews.js';
 
 const task = new URL('../../examples/quickstart/task.mjs', import.meta.url);
 
@@ -35,16 +36,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Polls `check` from the test (real time, bounded) until it holds; returns the time it took. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const started = performance.now();
-  for (;;) {
-    if (await check()) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Every state path of a definition, as the diagram names its nodes. */
 function statePaths(node: StateNodeDefinition): string[] {
   return Object.values(node.states).flatMap((child) => [
@@ -52,16 +43,6 @@ function statePaths(node: StateNodeDefinition): string[] {
     ...statePaths(child),
   ]);
 }
-
-/** Selects an actor by clicking its row (the item's centre may fall on a child's row). */
-const select = (page: Page, name: string) =>
-  page.getByRole('treeitem', { name, exact: true }).locator(':scope > .row').click();
-
-const isCurrent = async (page: Page, path: string) =>
-  (await page
-    .getByRole('group', { name: path, exact: true })
-    .getAttribute('aria-current', { timeout: 1_000 })
-    .catch(() => null)) === 'true';
 
 /** The index on the timeline of the first entry after which `app:quickstart` was suspended. */
 function suspendedAt(recording: Recording): number {

@@ -69,7 +69,7 @@ function connectChannel(name: string, handlers: SourceHandlers): Source {
       return;
     }
     if (parsed.message.kind === 'hello') return; // another page asking
-    if (parsed.message.kind === 'recording') handlers.status(`channel ${name}`, 'live');
+    if (parsed.message.kind === 'recording') handlers.status(`live over channel ${name}`, 'live');
     handlers.message(parsed.message);
   };
   channel.onmessageerror = () =>
