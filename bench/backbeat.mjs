@@ -26,6 +26,26 @@ export async function loadBackbeat() {
   return mod;
 }
 
+/**
+ * The inspection observer of an inspected half: the inspector's own recorder
+ * (`backbeat/inspector`'s `createRecorder`), as `startInspector` and `openInspector` use it.
+ * `seen()` is how many entries it holds.
+ *
+ * @example
+ * const watching = await recorderObserver();
+ * const system = backbeat.createMediaSystem({ inspect: watching.inspect });
+ */
+export async function recorderObserver() {
+  let mod;
+  try {
+    mod = await import('backbeat/inspector');
+  } catch (error) {
+    throw new NotAvailable(`import 'backbeat/inspector' failed: ${reasonOf(error)}`);
+  }
+  const recorder = mod.createRecorder();
+  return { inspect: recorder.inspect, seen: () => recorder.recording().entries.length };
+}
+
 /** Imports 'backbeat/testing', or returns null when it is not there. */
 export async function loadTesting() {
   try {

@@ -1,22 +1,13 @@
 // rtt.inspect: rtt.call's awaited call with inspection on (every actor of both sides reports to
-// an observer), against the very same call with inspection off, measured in one run.
-import { launchApp, loadBackbeat, method } from '../backbeat.mjs';
+// the inspector's recorder), against the very same call with inspection off, measured in one run.
+import { launchApp, loadBackbeat, method, recorderObserver } from '../backbeat.mjs';
 import { makeRow, measureHalves, microsPerCall, startHalf, withTimeout } from '../harness.mjs';
 
 const volumeFor = (i) => (i % 2 ? 0.25 : 0.75);
 
-/**
- * The inspection observer of the inspected half: counts what it is given. To measure with
- * another observer (the inspector's recorder), return it here: `{ inspect, seen() }`.
- */
-function observer() {
-  let seen = 0;
-  return { inspect: () => void seen++, seen: () => seen };
-}
-
 async function startBackbeat(config, inspected) {
   const backbeat = await loadBackbeat();
-  const watching = inspected ? observer() : null;
+  const watching = inspected ? await recorderObserver() : null;
   const system = backbeat.createMediaSystem({
     deviceFamily: 'desktop',
     ...(watching ? { inspect: watching.inspect } : {}),

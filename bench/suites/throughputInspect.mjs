@@ -1,22 +1,19 @@
 // throughput.inspect: 10-key ValueSets per second, task -> foreground, with inspection on (every
-// actor of both sides reports to an observer) against the same burst with inspection off, in
+// actor of both sides reports to the inspector's recorder) against the same burst with inspection off, in
 // one run. The task sends the burst when asked; the foreground counts what arrives.
-import { launchApp, loadBackbeat, method, sendToBackground } from '../backbeat.mjs';
+import {
+  launchApp,
+  loadBackbeat,
+  method,
+  recorderObserver,
+  sendToBackground,
+} from '../backbeat.mjs';
 import { tenKeyMessage } from '../fixtures/message.mjs';
 import { deferred, makeRow, measureHalves, now, startHalf, withTimeout } from '../harness.mjs';
 
-/**
- * The inspection observer of the inspected half: counts what it is given. To measure with
- * another observer (the inspector's recorder), return it here: `{ inspect, seen() }`.
- */
-function observer() {
-  let seen = 0;
-  return { inspect: () => void seen++, seen: () => seen };
-}
-
 async function startBackbeat(config, inspected) {
   const backbeat = await loadBackbeat();
-  const watching = inspected ? observer() : null;
+  const watching = inspected ? await recorderObserver() : null;
   const system = backbeat.createMediaSystem({
     deviceFamily: 'desktop',
     ...(watching ? { inspect: watching.inspect } : {}),

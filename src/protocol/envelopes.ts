@@ -176,7 +176,7 @@ export const HeartbeatEnvelopeSchema = z.object({
 });
 
 /** One serialisable xstate inspection event (task → foreground). */
-export const InspectEnvelopeSchema = z.object({
+export const InspectEnvelopeSchema = object({
   v,
   kind: z.literal('inspect'),
   seq,

@@ -7,7 +7,7 @@
 import type { InspectionEvent } from 'xstate';
 import * as z from 'zod/mini';
 import { MachineDefinitionSchema } from './machineDefinition.js';
-import { english } from './zod.js';
+import { english, object } from './zod.js';
 
 english();
 
@@ -25,7 +25,7 @@ export const INSPECTION_TYPES = [
  * An xstate inspection event made serialisable: actor refs become session ids (as
  * `@statelyai/inspect` does), `event` and `snapshot` are plain JSON-like data.
  */
-export const InspectRecordSchema = z.object({
+export const InspectRecordSchema = object({
   type: z.enum(INSPECTION_TYPES),
   sessionId: z.string(),
   rootId: z.string(),
