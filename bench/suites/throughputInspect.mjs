@@ -1,15 +1,16 @@
-// throughput.inspect: 10-key ValueSets per second, task -> foreground, with inspection on (every
-// actor of both sides reports to the inspector's recorder) against the same burst with inspection off, in
-// one run. The task sends the burst when asked; the foreground counts what arrives.
+// throughput.inspect: throughput.message's burst (10-key ValueSets per second, foreground -> task,
+// counted by the task) with inspection on (every actor of both sides reports to the inspector's
+// recorder) against the same burst on a system without `inspect`, in one run.
 import {
   launchApp,
   loadBackbeat,
+  messageInbox,
   method,
   recorderObserver,
   sendToBackground,
 } from '../backbeat.mjs';
-import { tenKeyMessage } from '../fixtures/message.mjs';
-import { deferred, makeRow, measureHalves, now, startHalf, withTimeout } from '../harness.mjs';
+import { flushMessage, tenKeyMessage } from '../fixtures/message.mjs';
+import { makeRow, measureHalves, now, startHalf, withTimeout } from '../harness.mjs';
 
 async function startBackbeat(config, inspected) {
   const backbeat = await loadBackbeat();
@@ -22,29 +23,16 @@ async function startBackbeat(config, inspected) {
   const h = launchApp(backbeat, { id, host: 'worker', system });
   try {
     method(h.bmp, 'sendMessageToBackground', 'backgroundMediaPlayer');
-    // Counted here rather than through `messageInbox`, which would queue every `data` message.
-    let count = 0;
-    let ready = deferred();
-    let done = deferred();
-    h.bmp.on('messageReceivedFromBackground', (e) => {
-      const type = e?.data?.type;
-      if (type === 'data') count++;
-      else if (type === 'ready') ready?.resolve();
-      else if (type === 'burstDone') done.resolve(e.data);
-    });
-    await withTimeout(ready.promise, config.timeoutMs, "the task's `ready` message");
-    ready = null;
+    const inbox = messageInbox(h.bmp);
+    await withTimeout(inbox.next('ready'), config.timeoutMs, "the task's `ready` message");
     if (watching && watching.seen() === 0) throw new Error('the inspect observer saw no event');
     const burst = async (n, message) => {
-      count = 0;
       const start = now();
-      done = deferred();
-      sendToBackground(h.bmp, { type: 'burst', n, message });
-      const reply = await withTimeout(done.promise, config.timeoutMs, 'a burst');
+      for (let i = 0; i < n; i++) sendToBackground(h.bmp, message);
+      sendToBackground(h.bmp, flushMessage);
+      const reply = await inbox.next('count');
       const elapsed = now() - start;
-      if (reply.n !== n || count !== n) {
-        throw new Error(`the foreground counted ${count} of the task's ${n} messages`);
-      }
+      if (reply.n !== n) throw new Error(`the task counted ${reply.n} messages, expected ${n}`);
       return (n * 1000) / elapsed;
     };
     return { burst, close: () => h.close(config.timeoutMs) };
@@ -54,7 +42,7 @@ async function startBackbeat(config, inspected) {
   }
 }
 
-/** Measures throughput.inspect: task-to-foreground messages with `inspect` set, against without. */
+/** Measures throughput.inspect: foreground-to-task messages with `inspect` set, against without. */
 export async function runThroughputInspect(config) {
   const warmCount = Math.min(config.messages, 2000);
   const warm = (half) => half.burst(warmCount, tenKeyMessage);
