@@ -27,23 +27,34 @@ export async function loadBackbeat() {
 }
 
 /**
- * The inspection observer of an inspected half: the inspector's own recorder
- * (`backbeat/inspector`'s `createRecorder`), as `startInspector` and `openInspector` use it.
- * `seen()` is how many entries it holds.
+ * The media system of one half of an inspect row: watched by the inspector's own recorder
+ * (`backbeat/inspector`'s `createRecorder`, as `startInspector` and `openInspector` use it), or
+ * not watched at all. `check()` throws when a watched system's recorder has seen nothing.
  *
  * @example
- * const watching = await recorderObserver();
- * const system = backbeat.createMediaSystem({ inspect: watching.inspect });
+ * const { system, check } = await inspectHalfSystem(backbeat, true);
+ * // ... start the task, then:
+ * check();
  */
-export async function recorderObserver() {
-  let mod;
-  try {
-    mod = await import('backbeat/inspector');
-  } catch (error) {
-    throw new NotAvailable(`import 'backbeat/inspector' failed: ${reasonOf(error)}`);
+export async function inspectHalfSystem(backbeat, inspected) {
+  let recorder = null;
+  if (inspected) {
+    try {
+      recorder = (await import('backbeat/inspector')).createRecorder();
+    } catch (error) {
+      throw new NotAvailable(`import 'backbeat/inspector' failed: ${reasonOf(error)}`);
+    }
   }
-  const recorder = mod.createRecorder();
-  return { inspect: recorder.inspect, seen: () => recorder.recording().entries.length };
+  const system = backbeat.createMediaSystem({
+    deviceFamily: 'desktop',
+    ...(recorder ? { inspect: recorder.inspect } : {}),
+  });
+  const check = () => {
+    if (recorder && recorder.recording().entries.length === 0) {
+      throw new Error('the inspect observer saw no event');
+    }
+  };
+  return { system, check };
 }
 
 /** Imports 'backbeat/testing', or returns null when it is not there. */

@@ -1,22 +1,18 @@
 // rtt.inspect: rtt.call's awaited call with inspection on (every actor of both sides reports to
 // the inspector's recorder), against the very same call with inspection off, measured in one run.
-import { launchApp, loadBackbeat, method, recorderObserver } from '../backbeat.mjs';
+import { inspectHalfSystem, launchApp, loadBackbeat, method } from '../backbeat.mjs';
 import { makeRow, measureHalves, microsPerCall, startHalf, withTimeout } from '../harness.mjs';
 
 const volumeFor = (i) => (i % 2 ? 0.25 : 0.75);
 
 async function startBackbeat(config, inspected) {
   const backbeat = await loadBackbeat();
-  const watching = inspected ? await recorderObserver() : null;
-  const system = backbeat.createMediaSystem({
-    deviceFamily: 'desktop',
-    ...(watching ? { inspect: watching.inspect } : {}),
-  });
+  const { system, check } = await inspectHalfSystem(backbeat, inspected);
   const h = launchApp(backbeat, { id: inspected ? 'bench-inspect' : 'bench-plain', system });
   try {
     const call = method(h.bmp.current, 'setVolume', 'bmp.current');
     await withTimeout(call(0.5), config.timeoutMs, 'first player.setVolume (starts the task)');
-    if (watching && watching.seen() === 0) throw new Error('the inspect observer saw no event');
+    check();
     return { call, close: () => h.close(config.timeoutMs) };
   } catch (error) {
     await h.close(config.timeoutMs);

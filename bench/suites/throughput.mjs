@@ -5,13 +5,19 @@ import { startRawCounter } from '../baselines/throughput.mjs';
 import { flushMessage, tenKeyMessage } from '../fixtures/message.mjs';
 import { makeRow, measureHalves, now, startHalf, withTimeout } from '../harness.mjs';
 
-async function startBackbeat(config) {
+/**
+ * Starts a worker task that counts the `data` messages the foreground sends and returns
+ * `burst(n, message)`: messages per second for `n` of them, counted by the task. `system` is the
+ * media system to launch it in (default: a fresh one), `ready` runs once the task has said so.
+ */
+export async function startBackbeat(config, { id = 'bench-throughput', system, ready } = {}) {
   const backbeat = await loadBackbeat();
-  const h = launchApp(backbeat, { id: 'bench-throughput', host: 'worker' });
+  const h = launchApp(backbeat, { id, host: 'worker', system });
   try {
     method(h.bmp, 'sendMessageToBackground', 'backgroundMediaPlayer');
     const inbox = messageInbox(h.bmp);
     await withTimeout(inbox.next('ready'), config.timeoutMs, "the task's `ready` message");
+    ready?.();
     const burst = async (n, message) => {
       const start = now();
       for (let i = 0; i < n; i++) sendToBackground(h.bmp, message);

@@ -164,14 +164,15 @@ describe('task side: createTaskInspection', () => {
 describe('foreground side: createTaskInspectionRelay', () => {
   const record = (r: Partial<InspectRecord> & Pick<InspectRecord, 'type' | 'sessionId'>) =>
     ({ rootId: 'x:0', ...r }) as InspectRecord;
+  /** A relay of one task instance and the inspection events it emits. */
+  const relayOf = (appId: string, instanceId: string) => {
+    const seen: InspectionEvent[] = [];
+    const relay = createTaskInspectionRelay({ appId, instanceId, inspect: (e) => seen.push(e) });
+    return { relay, seen };
+  };
 
   it('re-emits records as inspection events with stand-in actors, sessions qualified', () => {
-    const seen: InspectionEvent[] = [];
-    const relay = createTaskInspectionRelay({
-      appId: 'music',
-      instanceId: 'music#1.1',
-      inspect: (e) => seen.push(e),
-    });
+    const { relay, seen } = relayOf('music', 'music#1.1');
     relay.receive(
       record({
         type: '@xstate.actor',
@@ -216,12 +217,7 @@ describe('foreground side: createTaskInspectionRelay', () => {
   });
 
   it('shows the actors of an ended task stopped, once, and then ignores the task', () => {
-    const seen: InspectionEvent[] = [];
-    const relay = createTaskInspectionRelay({
-      appId: 'a',
-      instanceId: 'a#1.1',
-      inspect: (e) => seen.push(e),
-    });
+    const { relay, seen } = relayOf('a', 'a#1.1');
     relay.receive(
       record({ type: '@xstate.actor', sessionId: 'x:0', snapshot: { status: 'active' } }),
     );
@@ -246,12 +242,7 @@ describe('foreground side: createTaskInspectionRelay', () => {
   });
 
   it('remembers each machine definition of the instance: later actors of that machine get it too', () => {
-    const seen: InspectionEvent[] = [];
-    const relay = createTaskInspectionRelay({
-      appId: 'a',
-      instanceId: 'a#1.1',
-      inspect: (e) => seen.push(e),
-    });
+    const { relay, seen } = relayOf('a', 'a#1.1');
     const definition = serializeMachine(toggle);
     relay.receive(
       record({ type: '@xstate.actor', sessionId: 'x:0', machine: 'toggle', definition }),
@@ -269,22 +260,13 @@ describe('foreground side: createTaskInspectionRelay', () => {
     expect(plain!.machine).toBeUndefined();
     expect(plain!.definition).toBeUndefined();
     // Another instance of the task knows nothing of this one's definitions.
-    const other: InspectionEvent[] = [];
-    createTaskInspectionRelay({
-      appId: 'a',
-      instanceId: 'a#1.2',
-      inspect: (e) => other.push(e),
-    }).receive(record({ type: '@xstate.actor', sessionId: 'x:1', machine: 'toggle' }));
+    const { relay: otherRelay, seen: other } = relayOf('a', 'a#1.2');
+    otherRelay.receive(record({ type: '@xstate.actor', sessionId: 'x:1', machine: 'toggle' }));
     expect((other[0]!.actorRef as unknown as TaskActorRef).definition).toBeUndefined();
   });
 
   it('puts a snapshot sent as context changes together with the one before it', () => {
-    const seen: InspectionEvent[] = [];
-    const relay = createTaskInspectionRelay({
-      appId: 'a',
-      instanceId: 'a#1.1',
-      inspect: (e) => seen.push(e),
-    });
+    const { relay, seen } = relayOf('a', 'a#1.1');
     relay.receive(
       record({
         type: '@xstate.actor',
